@@ -1,0 +1,71 @@
+/**
+ * The Argo CD Application of one component: its pinned Helm chart with typed values, its git folder of
+ * manifests, or both (a multi-source Application), with automated sync, pruning and self-heal.
+ */
+import { Construct } from 'constructs';
+import { Application, type ApplicationSpecSources } from '../../imports/argoproj.io';
+import { ARGOCD_NAMESPACE, IN_CLUSTER } from '../../lib/naming';
+import { gitopsPath } from '../../lib/site/load';
+import type { SiteSpec } from '../../lib/site/schema';
+import type { ApplicationRegistration } from './platform';
+
+/** The annotation Argo CD orders by, within one sync of the parent. */
+export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+
+/** Helm repoURL as Argo CD wants it: https URLs as they are, OCI registries without a scheme. */
+export function helmRepoURL(repoURL: string): string {
+  return repoURL.replace(/^oci:\/\//, '');
+}
+
+export function applicationSources(registration: ApplicationRegistration, site: SiteSpec): ApplicationSpecSources[] {
+  const sources: ApplicationSpecSources[] = [];
+  const { helm, folder } = registration;
+  if (helm) {
+    sources.push({
+      repoUrl: helmRepoURL(helm.chart.repoURL),
+      chart: helm.chart.chart,
+      targetRevision: helm.chart.version,
+      helm: { releaseName: helm.releaseName, valuesObject: helm.values },
+    });
+  }
+  if (folder?.hasObjects) {
+    sources.push({
+      repoUrl: site.gitops.repoURL,
+      targetRevision: site.gitops.branch,
+      path: `${gitopsPath(site)}/${registration.name}`,
+    });
+  }
+  if (sources.length === 0) throw new Error(`Application ${registration.name} has neither a chart nor manifests`);
+  return sources;
+}
+
+export class ArgoApplication extends Construct {
+  constructor(scope: Construct, registration: ApplicationRegistration, site: SiteSpec) {
+    super(scope, `application-${registration.name}`);
+    new Application(this, 'resource', {
+      metadata: {
+        name: registration.name,
+        namespace: ARGOCD_NAMESPACE,
+        annotations: { [SYNC_WAVE]: String(registration.wave) },
+        // Deleting the Application deletes what it deployed, instead of orphaning it.
+        finalizers: ['resources-finalizer.argocd.argoproj.io'],
+      },
+      spec: {
+        project: registration.project,
+        destination: { server: IN_CLUSTER, namespace: registration.namespace },
+        sources: applicationSources(registration, site),
+        syncPolicy: {
+          automated: { prune: true, selfHeal: true },
+          // Server-side apply: large CRDs overflow the client-side last-applied annotation.
+          syncOptions: ['ServerSideApply=true', 'CreateNamespace=false'],
+          retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
+        },
+        ignoreDifferences: registration.ignoreDifferences?.map((d) => ({
+          ...d,
+          jsonPointers: d.jsonPointers ? [...d.jsonPointers] : undefined,
+          jqPathExpressions: d.jqPathExpressions ? [...d.jqPathExpressions] : undefined,
+        })),
+      },
+    });
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The cdk8s App of one site. Components add Application folders (AppChart) and register their Argo CD
+ * Applications; `finalize()` then writes the Application and AppProject objects into the `apps` folder,
+ * deriving each project's repos, destinations and cluster-resource whitelist from what its
+ * Applications declared, so a project allows exactly what its Applications need.
+ */
+import { App, Chart } from 'cdk8s';
+import type { ChartVersion } from '../../lib/versions';
+import { APPS_FOLDER, LABELS, PART_OF, type ProjectName } from '../../lib/naming';
+import type { SiteSpec } from '../../lib/site/schema';
+import { ArgoApplication } from './application';
+import { ArgoProjects } from './projects';
+
+/** One Application folder: its objects are written to `dist/<site>/<name>/`, one file each. */
+export class AppChart extends Chart {
+  constructor(
+    scope: App,
+    readonly appName: string,
+  ) {
+    super(scope, appName, { disableResourceNameHashes: true, labels: { [LABELS.partOf]: PART_OF } });
+  }
+
+  /** True when the folder holds at least one object, so the Application needs a git source. */
+  get hasObjects(): boolean {
+    return this.toJson().length > 0;
+  }
+}
+
+/** A cluster-scoped kind an Application creates; AppProjects whitelist exactly these. */
+export interface GroupKind {
+  readonly group: string;
+  readonly kind: string;
+}
+
+/** A Helm chart release with typed values. */
+export interface HelmRelease<V extends object = object> {
+  readonly chart: ChartVersion;
+  readonly releaseName: string;
+  readonly values: V;
+}
+
+export interface ApplicationRegistration {
+  /** Application name; also its folder name. */
+  readonly name: string;
+  readonly project: ProjectName;
+  /** Destination namespace. */
+  readonly namespace: string;
+  /** Sync wave among Applications: lower waves sync (and become healthy) first. */
+  readonly wave: number;
+  readonly helm?: HelmRelease;
+  /** Folder with manifests in git, when the Application has any. */
+  readonly folder?: AppChart;
+  /** Cluster-scoped kinds the Application creates (chart and folder together). */
+  readonly clusterResources?: readonly GroupKind[];
+  /** Namespaces besides `namespace` the Application deploys into. */
+  readonly extraNamespaces?: readonly string[];
+  /** crds.lock.json component whose CRDs this Application installs (for the ordering check). */
+  readonly installsCrdsOf?: string;
+  /** Fields changed at run time that Argo CD must not count as drift. */
+  readonly ignoreDifferences?: readonly IgnoreDifference[];
+  /** One line for the README component table. */
+  readonly description: string;
+}
+
+export interface IgnoreDifference {
+  readonly group?: string;
+  readonly kind: string;
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly jsonPointers?: readonly string[];
+  readonly jqPathExpressions?: readonly string[];
+}
+
+export class Platform extends App {
+  readonly apps: AppChart;
+  private readonly registrations: ApplicationRegistration[] = [];
+  private readonly folders = new Map<string, AppChart>();
+  private finalized = false;
+
+  constructor(readonly site: SiteSpec) {
+    // outdir is unused: ouchi writes dist/ itself (one file per object, deterministic names).
+    super({ outdir: 'build/cdk8s-unused' });
+    this.apps = new AppChart(this, APPS_FOLDER);
+    this.folders.set(APPS_FOLDER, this.apps);
+  }
+
+  /** A new, empty Application folder. Each name is used once. */
+  folder(name: string): AppChart {
+    if (this.folders.has(name)) throw new Error(`Application folder ${name} is defined twice`);
+    const chart = new AppChart(this, name);
+    this.folders.set(name, chart);
+    return chart;
+  }
+
+  register(registration: ApplicationRegistration): void {
+    if (this.finalized) throw new Error(`Application ${registration.name} registered after finalize()`);
+    if (this.registrations.some((r) => r.name === registration.name)) {
+      throw new Error(`Application ${registration.name} is registered twice`);
+    }
+    this.registrations.push(registration);
+  }
+
+  get applications(): readonly ApplicationRegistration[] {
+    return this.registrations;
+  }
+
+  /** Writes the Application and AppProject objects. Call once, after every component was added. */
+  finalize(): this {
+    if (this.finalized) return this;
+    this.finalized = true;
+    for (const registration of this.registrations) new ArgoApplication(this.apps, registration, this.site);
+    new ArgoProjects(this.apps, this.registrations, this.site);
+    return this;
+  }
+}

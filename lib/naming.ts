@@ -1,0 +1,31 @@
+/**
+ * Names shared by Pulumi and cdk8s: namespaces, Argo CD projects and the Application folder layout.
+ * Changing one here moves it everywhere.
+ */
+
+/** Namespace Argo CD runs in; every Application and AppProject lives there. */
+export const ARGOCD_NAMESPACE = 'argocd';
+
+/** The in-cluster API server, as Argo CD names it. */
+export const IN_CLUSTER = 'https://kubernetes.default.svc';
+
+/** AppProjects, one per layer (CONVENTIONS.md). */
+export const PROJECTS = ['platform', 'storage', 'data', 'observability', 'apps'] as const;
+export type ProjectName = (typeof PROJECTS)[number];
+
+/** Folder of the Application and AppProject objects the root Application syncs. */
+export const APPS_FOLDER = 'apps';
+
+/** Name of the `-config` Application that holds a component's custom resources. */
+export function configAppName(component: string): string {
+  return `${component}-config`;
+}
+
+/** Label keys ouchi puts on everything it defines. */
+export const LABELS = {
+  partOf: 'app.kubernetes.io/part-of',
+  managedBy: 'app.kubernetes.io/managed-by',
+  team: 'team',
+} as const;
+
+export const PART_OF = 'ouchi';

@@ -1,0 +1,164 @@
+/**
+ * Cross-field rules of the site file. Each check is a pure function from a parsed site to a list of
+ * problems; the loader runs them all and reports every problem at once.
+ */
+import {
+  broadcast,
+  Cidr,
+  formatCidr,
+  formatIp,
+  formatRange,
+  ip,
+  IpRange,
+  isHostOf,
+  parseCidr,
+  rangeContains,
+  rangesOverlap,
+} from '../net/ipv4';
+import type { RangeSpec, SiteSpec } from './schema';
+
+/** One problem in a site file: where (a JSON-ish path like `nodes[1].ip`) and what rule it breaks. */
+export interface SiteProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+export type SiteCheck = (site: SiteSpec) => SiteProblem[];
+
+export function toRange(spec: RangeSpec): IpRange {
+  return { start: ip(spec.start), end: ip(spec.end) };
+}
+
+export function subnetOf(site: SiteSpec): Cidr {
+  const cidr = parseCidr(site.network.subnet);
+  if (!cidr) throw new Error(`network.subnet: ${site.network.subnet} is not a CIDR`);
+  return cidr;
+}
+
+interface NamedRange {
+  readonly path: string;
+  readonly range: IpRange;
+}
+
+/** The ranges of the site, each with its path. Inverted ranges are left out (checkRanges reports them). */
+function namedRanges(site: SiteSpec): NamedRange[] {
+  return [
+    { path: 'maas.dhcpRange', range: toRange(site.maas.dhcpRange) },
+    { path: 'loadBalancer.pool', range: toRange(site.loadBalancer.pool) },
+  ].filter((r) => r.range.start <= r.range.end);
+}
+
+/** Ranges are not inverted, lie inside the subnet and do not overlap each other. */
+export const checkRanges: SiteCheck = (site) => {
+  const problems: SiteProblem[] = [];
+  const subnet = subnetOf(site);
+  for (const [path, spec] of [
+    ['maas.dhcpRange', site.maas.dhcpRange],
+    ['loadBalancer.pool', site.loadBalancer.pool],
+  ] as const) {
+    const range = toRange(spec);
+    if (range.start > range.end) {
+      problems.push({ path, message: `range ${formatRange(range)} is inverted; start must not exceed end` });
+      continue;
+    }
+    if (!isHostOf(subnet, range.start) || !isHostOf(subnet, range.end)) {
+      problems.push({
+        path,
+        message: `range ${formatRange(range)} is not inside network.subnet ${formatCidr(subnet)} (usable ${formatIp(subnet.network + 1)}-${formatIp(broadcast(subnet) - 1)})`,
+      });
+    }
+  }
+  const ranges = namedRanges(site);
+  for (let i = 0; i < ranges.length; i++) {
+    for (let j = i + 1; j < ranges.length; j++) {
+      if (rangesOverlap(ranges[i].range, ranges[j].range)) {
+        problems.push({
+          path: ranges[j].path,
+          message: `range ${formatRange(ranges[j].range)} overlaps ${ranges[i].path} ${formatRange(ranges[i].range)}; ranges must not overlap`,
+        });
+      }
+    }
+  }
+  return problems;
+};
+
+/** Static addresses (nodes, gateway, DNS) lie in the subnet and outside every range. */
+export const checkAddresses: SiteCheck = (site) => {
+  const problems: SiteProblem[] = [];
+  const subnet = subnetOf(site);
+  const ranges = namedRanges(site);
+  const statics: { path: string; address: string }[] = [
+    { path: 'network.gateway', address: site.network.gateway },
+    ...site.network.dns.map((address, i) => ({ path: `network.dns[${i}]`, address })),
+    ...site.nodes.map((n, i) => ({ path: `nodes[${i}].ip`, address: n.ip })),
+  ];
+  for (const s of statics) {
+    const value = ip(s.address);
+    if (!isHostOf(subnet, value)) {
+      problems.push({
+        path: s.path,
+        message: `${s.address} is not a host address of network.subnet ${formatCidr(subnet)}`,
+      });
+      continue;
+    }
+    for (const r of ranges) {
+      if (rangeContains(r.range, value)) {
+        problems.push({
+          path: s.path,
+          message: `${s.address} lies inside ${r.path} ${formatRange(r.range)}; static addresses must be outside every range`,
+        });
+      }
+    }
+  }
+  return problems;
+};
+
+/** Hostnames, MACs and node addresses (including power addresses) are each used once. */
+export const checkUnique: SiteCheck = (site) => {
+  const problems: SiteProblem[] = [];
+  const seen = new Map<string, string>();
+  const claim = (kind: string, key: string, path: string, shown: string) => {
+    const id = `${kind}\0${key}`;
+    const first = seen.get(id);
+    if (first !== undefined) {
+      problems.push({ path, message: `${shown} is already used by ${first}; each ${kind} must be unique` });
+    } else {
+      seen.set(id, path);
+    }
+  };
+  site.nodes.forEach((node, i) => {
+    claim('hostname', node.hostname, `nodes[${i}].hostname`, node.hostname);
+    node.macs.forEach((m, j) => claim('MAC', m.toLowerCase(), `nodes[${i}].macs[${j}]`, m));
+  });
+  claim('address', ip(site.network.gateway).toString(), 'network.gateway', site.network.gateway);
+  site.nodes.forEach((node, i) => {
+    claim('address', ip(node.ip).toString(), `nodes[${i}].ip`, node.ip);
+    const power = node.power;
+    if (power.type === 'amt' || power.type === 'ipmi' || power.type === 'redfish') {
+      claim('address', ip(power.address).toString(), `nodes[${i}].power.address`, power.address);
+    }
+  });
+  return problems;
+};
+
+/** Counts that elect a leader by majority must be odd: etcd runs on every control-plane node. */
+export const checkQuorum: SiteCheck = (site) => {
+  const problems: SiteProblem[] = [];
+  const controlPlanes = site.nodes.filter((n) => n.role === 'control-plane').length;
+  if (controlPlanes === 0) {
+    problems.push({ path: 'nodes', message: 'no node has role control-plane; at least one is required' });
+  } else if (controlPlanes % 2 === 0) {
+    problems.push({
+      path: 'nodes',
+      message: `${controlPlanes} control-plane nodes run etcd, which needs an odd member count for quorum; use ${controlPlanes - 1} or ${controlPlanes + 1}`,
+    });
+  }
+  return problems;
+};
+
+/** Every cross-field check, in the order their problems are reported. */
+export const siteChecks: readonly SiteCheck[] = [checkRanges, checkAddresses, checkUnique, checkQuorum];
+
+export function checkSite(site: SiteSpec, checks: readonly SiteCheck[] = siteChecks): SiteProblem[] {
+  return checks.flatMap((check) => check(site));
+}

@@ -1,0 +1,149 @@
+/**
+ * The site file schema: one typed description of a home lab that Pulumi (MAAS, images, bootstrap) and
+ * cdk8s (every component) both read. Shapes only; rules that relate two fields live in checks.ts.
+ */
+import { z } from 'zod';
+import { parseCidr, parseIp } from '../net/ipv4';
+
+const ipv4 = z
+  .string()
+  .refine((s) => parseIp(s) !== undefined, { error: 'must be an IPv4 address like 192.168.10.11' });
+
+const cidr = z.string().refine((s) => parseCidr(s) !== undefined, {
+  error: 'must be an IPv4 CIDR with zero host bits, like 192.168.10.0/24',
+});
+
+const mac = z.string().regex(/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/, {
+  error: 'must be a MAC address like 1c:69:7a:0a:0b:0c',
+});
+
+/** RFC 1123 label: what Kubernetes, MAAS and DNS all accept as a host or object name. */
+const dnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+    error: 'must be a DNS label: lower-case letters, digits and -, at most 63 characters',
+  });
+
+const domainName = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+    error: 'must be a lower-case DNS domain like home.example.com',
+  });
+
+export const ipRangeSchema = z
+  .object({
+    start: ipv4.describe('First address of the range (inclusive).'),
+    end: ipv4.describe('Last address of the range (inclusive).'),
+  })
+  .strict();
+
+const powerSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('amt').describe('Intel AMT (vPro NUCs). The password is the Pulumi secret ouchi:powerPasswords.'),
+      address: ipv4.describe('AMT address of the machine.'),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.enum(['ipmi', 'redfish']),
+      address: ipv4.describe('BMC address.'),
+      user: z.string().min(1).describe('BMC user. The password is the Pulumi secret ouchi:powerPasswords.'),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('virsh').describe('libvirt VM, for a dev site.'),
+      address: z.string().min(1).describe('libvirt URI, e.g. qemu+ssh://ouchi@vmhost/system.'),
+      id: z.string().min(1).describe('Domain name of the VM in libvirt.'),
+    })
+    .strict(),
+  z.object({ type: z.literal('manual').describe('Power the machine by hand.') }).strict(),
+]);
+
+export const nodeSchema = z
+  .object({
+    hostname: dnsLabel.describe('Host name, also the MAAS hostname and Kubernetes node name.'),
+    role: z.enum(['control-plane', 'worker']).describe('control-plane nodes also run etcd.'),
+    ip: ipv4.describe('Static address on the LAN.'),
+    macs: z.array(mac).min(1).describe('MAC addresses of the NICs; the first one boots (PXE).'),
+    arch: z.enum(['amd64', 'arm64']).default('amd64').describe('CPU architecture.'),
+    power: powerSchema,
+    lvm: z
+      .object({
+        disk: z
+          .string()
+          .regex(/^\/dev\/[a-z0-9/]+$/, { error: 'must be a device path like /dev/nvme0n1' })
+          .describe('Disk that holds the LVM volume group TopoLVM carves volumes from.'),
+        rootSizeGiB: z
+          .number()
+          .int()
+          .min(16)
+          .optional()
+          .describe(
+            'When set, `disk` is also the boot disk: the OS gets this many GiB and the volume group a partition on the rest. When unset, the whole disk is the volume group.',
+          ),
+      })
+      .strict()
+      .describe('The disk, or the rest of the boot disk, reserved for TopoLVM.'),
+  })
+  .strict();
+
+export const siteSchema = z
+  .object({
+    name: dnsLabel.describe('Site name: dist/<name>/, the Pulumi stack and the GitOps path default.'),
+    domain: domainName.describe('DNS domain every exposed service lives under.'),
+    network: z
+      .object({
+        subnet: cidr.describe('The LAN the nodes live on.'),
+        gateway: ipv4.describe('Default gateway (the home router).'),
+        dns: z.array(ipv4).min(1).describe('DNS resolvers.'),
+      })
+      .strict(),
+    maas: z
+      .object({
+        url: z.url().describe('MAAS URL, e.g. http://192.168.10.2:5240/MAAS.'),
+        dhcpRange: ipRangeSchema.describe('Dynamic range MAAS DHCP hands out while enlisting and commissioning.'),
+        distro: z.string().default('noble').describe('Ubuntu series deployed on the nodes.'),
+        kernel: z.string().optional().describe('hwe kernel, e.g. ga-24.04. Unset: the MAAS default.'),
+      })
+      .strict(),
+    loadBalancer: z
+      .object({
+        pool: ipRangeSchema.describe('Addresses MetalLB hands to LoadBalancer Services; MAAS reserves them.'),
+      })
+      .strict(),
+    volumeGroup: dnsLabel.default('ouchi-vg').describe('Name of the LVM volume group on every node.'),
+    nodes: z.array(nodeSchema).min(1),
+    sso: z
+      .object({
+        github: z
+          .object({
+            org: z.string().min(1).describe('GitHub organization allowed to log in.'),
+            team: z.string().min(1).describe('Team slug in that org that gets admin.'),
+          })
+          .strict(),
+      })
+      .strict(),
+    gitops: z
+      .object({
+        repoURL: z.string().min(1).describe('GitOps repo URL Argo CD reads (https or ssh).'),
+        branch: z.string().min(1).default('main'),
+        path: z.string().optional().describe('Folder of this site in the repo. Default: the site name.'),
+      })
+      .strict(),
+  })
+  .strict();
+
+/** The site file as written (defaults not applied). */
+export type SiteInput = z.input<typeof siteSchema>;
+/** The site after parsing: defaults applied. */
+export type SiteSpec = z.output<typeof siteSchema>;
+export type NodeSpec = SiteSpec['nodes'][number];
+export type PowerSpec = NodeSpec['power'];
+export type RangeSpec = z.output<typeof ipRangeSchema>;
+
+/** JSON Schema of the site file, for editors (`# yaml-language-server: $schema=...`). */
+export function siteJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(siteSchema, { io: 'input' }) as Record<string, unknown>;
+}

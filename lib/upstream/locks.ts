@@ -1,0 +1,78 @@
+/**
+ * The lock files that pin every upstream file ouchi reads: crds.lock.json (CRDs) and schemas.lock.json
+ * (Kubernetes OpenAPI definitions, Helm values schemas), with the environment variable that mirrors each.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { PinnedFile } from './resolve';
+
+export interface CrdLockEntry {
+  readonly component: string;
+  readonly url: string;
+  /** File name in the mirror's `<component>/` folder, when it differs from the URL's. */
+  readonly file?: string;
+  readonly sha256: string;
+  /** Kinds imported as bindings and validated; other CRDs in the file are ignored. */
+  readonly kinds: readonly string[];
+}
+
+export interface K8sSchemaLockEntry {
+  readonly version: string;
+  readonly url: string;
+  readonly file: string;
+  readonly sha256: string;
+}
+
+export interface HelmSchemaLockEntry {
+  readonly chart: string;
+  readonly url: string;
+  readonly file: string;
+  readonly sha256: string;
+}
+
+export interface CrdLock {
+  readonly crds: readonly CrdLockEntry[];
+}
+
+export interface SchemasLock {
+  readonly kubernetes: readonly K8sSchemaLockEntry[];
+  readonly helm: readonly HelmSchemaLockEntry[];
+}
+
+/** The repository root (lib/upstream/ → ../..), also right for build/lib/upstream/ via the check below. */
+export function repoRoot(): string {
+  const up2 = join(__dirname, '..', '..');
+  return basename(up2) === 'build' ? join(up2, '..') : up2;
+}
+
+export function readCrdLock(root = repoRoot()): CrdLock {
+  return JSON.parse(readFileSync(join(root, 'crds.lock.json'), 'utf8')) as CrdLock;
+}
+
+export function readSchemasLock(root = repoRoot()): SchemasLock {
+  return JSON.parse(readFileSync(join(root, 'schemas.lock.json'), 'utf8')) as SchemasLock;
+}
+
+export function crdPin(entry: CrdLockEntry): PinnedFile {
+  return {
+    url: entry.url,
+    sha256: entry.sha256,
+    mirrorPath: join(entry.component, entry.file ?? basename(new URL(entry.url).pathname)),
+  };
+}
+
+export function schemaPin(entry: K8sSchemaLockEntry | HelmSchemaLockEntry): PinnedFile {
+  return { url: entry.url, sha256: entry.sha256, mirrorPath: entry.file };
+}
+
+/** Mirror variables of CONVENTIONS.md. */
+export const MIRROR_VARS = {
+  crds: 'OUCHI_CRD_MIRROR',
+  k8s: 'OUCHI_K8S_SCHEMAS',
+  helm: 'OUCHI_HELM_SCHEMAS',
+} as const;
+
+export function mirrorFor(kind: keyof typeof MIRROR_VARS, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env[MIRROR_VARS[kind]];
+  return value === undefined || value === '' ? undefined : value;
+}

@@ -1,0 +1,51 @@
+/**
+ * Entry points of validation: build a validator from the pinned schemas (with the on-disk compile
+ * cache), and read an existing dist/<site>/ tree back into manifests.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { repoRoot } from '../upstream/locks';
+import { CompileCache } from './compile-cache';
+import { loadSchemaSet, type LoadSchemaOptions, type SchemaSet } from './sources';
+import { ManifestValidator, type Manifest, type ManifestObject, type ManifestRule } from './validator';
+
+export interface CreateValidatorOptions extends LoadSchemaOptions {
+  readonly rules?: readonly ManifestRule[];
+  /** Directory of compiled validators; default `<root>/build/validator-cache`. `false` disables it. */
+  readonly cacheDir?: string | false;
+}
+
+export async function createValidator(
+  options: CreateValidatorOptions = {},
+): Promise<{ validator: ManifestValidator; schemas: SchemaSet }> {
+  const root = options.root ?? repoRoot();
+  const schemas = await loadSchemaSet({ ...options, root });
+  const dir = options.cacheDir === false ? undefined : (options.cacheDir ?? join(root, 'build', 'validator-cache'));
+  const validator = new ManifestValidator(schemas, { cache: new CompileCache({ dir }), rules: options.rules });
+  return { validator, schemas };
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? walk(path) : [path];
+    });
+}
+
+/** Reads every YAML file of a synthesized tree; each document becomes one manifest. */
+export function readTree(dir: string): Manifest[] {
+  const manifests: Manifest[] = [];
+  for (const path of walk(dir)) {
+    if (!path.endsWith('.yaml')) continue;
+    const file = relative(dir, path).split(sep).join('/');
+    for (const doc of parseAllDocuments(readFileSync(path, 'utf8'))) {
+      if (doc.errors.length > 0) throw new Error(`${file}: YAML syntax: ${doc.errors[0].message.split('\n')[0]}`);
+      const object = doc.toJS() as ManifestObject | null;
+      if (object !== null) manifests.push({ file, object });
+    }
+  }
+  return manifests;
+}

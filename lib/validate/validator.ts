@@ -1,0 +1,312 @@
+/**
+ * Validates every synthesized object strictly: core kinds against the Kubernetes OpenAPI definitions of
+ * each supported version, custom resources against their CRD, Argo CD Helm values against the chart's
+ * values.schema.json. An object no schema knows is an error, never a silent skip.
+ */
+import { CompileCache, type CompiledValidator, type ErrorObject } from './compile-cache';
+import { overlayValuesSchema, strictCrdSchema, strictK8sDefinitions, type JsonObject } from './schema-transform';
+import { gvkKey, type K8sSchema, type SchemaSet } from './sources';
+
+export type ManifestObject = Record<string, unknown> & {
+  apiVersion?: unknown;
+  kind?: unknown;
+  metadata?: { name?: unknown; namespace?: unknown };
+};
+
+export interface Manifest {
+  /** Path of the file the object is (or will be) written to. */
+  readonly file: string;
+  readonly object: ManifestObject;
+}
+
+export interface Finding {
+  readonly file: string;
+  /** `Kind namespace/name` or `Kind name`. */
+  readonly object: string;
+  /** JSON path inside the object, e.g. `spec.addresses[0]`. */
+  readonly path: string;
+  /** What was violated, e.g. `unknown field` or `enum`. */
+  readonly rule: string;
+  readonly message: string;
+  /** Which schema(s) said so, e.g. `k8s v1.27.0, v1.36.0` or `CRD metallb`. */
+  readonly schema: string;
+}
+
+export function describeObject(object: ManifestObject): string {
+  const kind = typeof object.kind === 'string' ? object.kind : '(no kind)';
+  const name = typeof object.metadata?.name === 'string' ? object.metadata.name : '(no name)';
+  const ns = typeof object.metadata?.namespace === 'string' ? `${object.metadata.namespace}/` : '';
+  return `${kind} ${ns}${name}`;
+}
+
+export function formatFinding(f: Finding): string {
+  return `${f.file}: ${f.object}: ${f.path}: ${f.message} [${f.rule}; ${f.schema}]`;
+}
+
+/** JSON pointer (`/spec/addresses/0`) → JSON path (`spec.addresses[0]`). */
+export function pointerToPath(pointer: string): string {
+  if (pointer === '') return '(root)';
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc === '' ? part : `${acc}.${part}`), '');
+}
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (text === undefined) return String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function valueAt(root: unknown, pointer: string): unknown {
+  let cur = root;
+  for (const raw of pointer.split('/').slice(1)) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return cur;
+}
+
+/** Drops the per-branch noise of a failed oneOf/anyOf, keeping the one error that says no branch fits. */
+function pruneUnionNoise(errors: ErrorObject[]): ErrorObject[] {
+  const unions = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
+  return errors.filter(
+    (e) =>
+      !unions.some(
+        (u) => u !== e && e.schemaPath.startsWith(`${u.schemaPath}/`) && e.instancePath.startsWith(u.instancePath),
+      ),
+  );
+}
+
+export function toFindings(
+  errors: ErrorObject[],
+  value: unknown,
+  base: { file: string; object: string; schema: string; prefix?: string },
+): Finding[] {
+  const prefix = base.prefix ?? '';
+  return pruneUnionNoise(errors).map((e) => {
+    const data = valueAt(value, e.instancePath);
+    let pointer = prefix + e.instancePath;
+    let rule: string = e.keyword;
+    let message: string;
+    switch (e.keyword) {
+      case 'additionalProperties': {
+        const field = String((e.params as { additionalProperty: string }).additionalProperty);
+        pointer = `${pointer}/${field}`;
+        rule = 'unknown field';
+        message = `unknown field "${field}"; the schema does not define it (check its spelling)`;
+        break;
+      }
+      case 'required': {
+        const field = String((e.params as { missingProperty: string }).missingProperty);
+        pointer = `${pointer}/${field}`;
+        rule = 'required';
+        message = `required field "${field}" is missing`;
+        break;
+      }
+      case 'enum':
+        message = `${show(data)} is not one of ${((e.params as { allowedValues: unknown[] }).allowedValues ?? [])
+          .map(show)
+          .join(', ')}`;
+        break;
+      case 'type':
+        message = `${show(data)} must be of type ${String((e.params as { type: unknown }).type)}`;
+        break;
+      case 'oneOf':
+      case 'anyOf':
+        message = `${show(data)} matches none of the allowed forms`;
+        break;
+      default:
+        message = `${show(data)} ${e.message ?? 'is invalid'}`;
+    }
+    return { file: base.file, object: base.object, path: pointerToPath(pointer), rule, message, schema: base.schema };
+  });
+}
+
+/** A check beyond schemas (e.g. "no plaintext Secret"); returns findings for one object. */
+export type ManifestRule = (manifest: Manifest) => Finding[];
+
+export interface ValidatorOptions {
+  readonly cache?: CompileCache;
+  readonly rules?: readonly ManifestRule[];
+}
+
+const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+
+export class ManifestValidator {
+  private readonly cache: CompileCache;
+  private readonly rules: readonly ManifestRule[];
+  private readonly strictDefs = new Map<string, JsonObject>();
+
+  constructor(
+    private readonly schemas: SchemaSet,
+    options: ValidatorOptions = {},
+  ) {
+    this.cache = options.cache ?? new CompileCache();
+    this.rules = options.rules ?? [];
+  }
+
+  get compileCache(): CompileCache {
+    return this.cache;
+  }
+
+  private definitionsFor(k8s: K8sSchema): JsonObject {
+    let defs = this.strictDefs.get(k8s.version);
+    if (!defs) {
+      defs = { $id: `k8s-${k8s.version}`, definitions: strictK8sDefinitions(k8s.definitions) };
+      this.strictDefs.set(k8s.version, defs);
+    }
+    return defs;
+  }
+
+  private coreValidator(k8s: K8sSchema, definition: string): CompiledValidator {
+    return this.cache.get({
+      key: `k8s:${k8s.sha256}:${definition}`,
+      build: () => ({
+        root: { $ref: `k8s-${k8s.version}#/definitions/${definition}` },
+        refs: [this.definitionsFor(k8s)],
+      }),
+    });
+  }
+
+  /** The newest Kubernetes version: its ObjectMeta checks the metadata of custom resources. */
+  private get newest(): K8sSchema {
+    return this.schemas.k8s[this.schemas.k8s.length - 1];
+  }
+
+  private crdValidator(key: string): CompiledValidator {
+    const crd = this.schemas.crds.get(key);
+    if (!crd) throw new Error(`no CRD schema for ${key}`);
+    const meta = this.newest;
+    return this.cache.get({
+      key: `crd:${crd.sourceSha256}:${key}:meta:${meta.sha256}`,
+      build: () => {
+        const root = strictCrdSchema(crd.schema) as JsonObject;
+        const properties = { ...(root.properties as JsonObject) };
+        properties.metadata = { $ref: `k8s-${meta.version}#/definitions/${OBJECT_META}` };
+        properties.apiVersion = { type: 'string' };
+        properties.kind = { type: 'string' };
+        return {
+          root: { ...root, properties, required: [...new Set(['apiVersion', 'kind', 'metadata', ...((root.required as string[]) ?? [])])] },
+          refs: [this.definitionsFor(meta)],
+        };
+      },
+    });
+  }
+
+  private helmValidator(chart: string): CompiledValidator | undefined {
+    const helm = this.schemas.helm.get(chart);
+    if (!helm) return undefined;
+    return this.cache.get({
+      key: `helm-overlay:${helm.sha256}`,
+      build: () => ({ root: overlayValuesSchema(helm.schema) as JsonObject }),
+    });
+  }
+
+  validate(manifests: readonly Manifest[]): Finding[] {
+    return manifests.flatMap((m) => this.validateOne(m));
+  }
+
+  validateOne(manifest: Manifest): Finding[] {
+    const { file, object } = manifest;
+    const name = describeObject(object);
+    const { apiVersion, kind } = object;
+    if (typeof apiVersion !== 'string' || typeof kind !== 'string') {
+      return [{ file, object: name, path: '(root)', rule: 'required', message: 'apiVersion and kind must be strings', schema: 'ouchi' }];
+    }
+    const key = gvkKey(apiVersion, kind);
+    const findings: Finding[] = [];
+    if (this.schemas.crds.has(key)) {
+      const crd = this.schemas.crds.get(key)!;
+      findings.push(...toFindings(this.crdValidator(key)(object), object, { file, object: name, schema: `CRD ${crd.component}` }));
+      findings.push(...this.validateHelmValues(manifest, name));
+    } else {
+      findings.push(...this.validateCore(manifest, key, name));
+    }
+    for (const rule of this.rules) findings.push(...rule(manifest));
+    return findings;
+  }
+
+  private validateCore(manifest: Manifest, key: string, name: string): Finding[] {
+    const known = this.schemas.k8s.filter((k) => k.gvk.has(key));
+    if (known.length === 0) {
+      return [
+        {
+          file: manifest.file,
+          object: name,
+          path: '(root)',
+          rule: 'no schema',
+          message: `no schema knows ${String(manifest.object.apiVersion)} ${String(manifest.object.kind)}: it is not a Kubernetes kind and no CRD in crds.lock.json defines it`,
+          schema: 'ouchi',
+        },
+      ];
+    }
+    // Same finding from several versions: report it once, naming every version that gave it.
+    const byText = new Map<string, { finding: Finding; versions: string[] }>();
+    const order: string[] = [];
+    for (const k8s of this.schemas.k8s) {
+      const definition = k8s.gvk.get(key);
+      const produced: Finding[] = definition
+        ? toFindings(this.coreValidator(k8s, definition)(manifest.object), manifest.object, {
+            file: manifest.file,
+            object: name,
+            schema: '',
+          })
+        : [
+            {
+              file: manifest.file,
+              object: name,
+              path: 'apiVersion',
+              rule: 'not served',
+              message: `${String(manifest.object.apiVersion)} ${String(manifest.object.kind)} does not exist in this Kubernetes version`,
+              schema: '',
+            },
+          ];
+      for (const f of produced) {
+        const id = `${f.path}\0${f.rule}\0${f.message}`;
+        const entry = byText.get(id);
+        if (entry) entry.versions.push(k8s.version);
+        else {
+          byText.set(id, { finding: f, versions: [k8s.version] });
+          order.push(id);
+        }
+      }
+    }
+    return order.map((id) => {
+      const { finding, versions } = byText.get(id)!;
+      return { ...finding, schema: `k8s ${versions.join(', ')}` };
+    });
+  }
+
+  /** Argo CD Applications carry Helm values; check them against the chart's schema where it ships one. */
+  private validateHelmValues(manifest: Manifest, name: string): Finding[] {
+    const { object } = manifest;
+    if (object.kind !== 'Application' || !String(object.apiVersion).startsWith('argoproj.io/')) return [];
+    const spec = object.spec as { source?: HelmSource; sources?: HelmSource[] } | undefined;
+    const sources: [HelmSource, string][] = [];
+    if (spec?.source) sources.push([spec.source, '/spec/source']);
+    (spec?.sources ?? []).forEach((s, i) => sources.push([s, `/spec/sources/${i}`]));
+    const findings: Finding[] = [];
+    for (const [source, pointer] of sources) {
+      if (!source.chart || source.helm?.valuesObject === undefined) continue;
+      const validator = this.helmValidator(source.chart);
+      if (!validator) continue;
+      const values = source.helm.valuesObject;
+      findings.push(
+        ...toFindings(validator(values), values, {
+          file: manifest.file,
+          object: name,
+          schema: `values.schema.json of chart ${source.chart}`,
+          prefix: `${pointer}/helm/valuesObject`,
+        }),
+      );
+    }
+    return findings;
+  }
+}
+
+interface HelmSource {
+  chart?: string;
+  helm?: { valuesObject?: unknown };
+}

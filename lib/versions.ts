@@ -1,0 +1,167 @@
+/**
+ * The single versions map. Every chart version, CRD tag, image tag and Kubernetes version ouchi uses
+ * is written here and nowhere else; Renovate updates this file, and a test checks that the tags in
+ * crds.lock.json and schemas.lock.json agree with it.
+ */
+
+/** A Helm chart pinned to one release. */
+export interface ChartVersion {
+  /** Chart name in its repository. */
+  readonly chart: string;
+  /** `helm repo add` URL (https), or an OCI registry host path without the `oci://` scheme. */
+  readonly repoURL: string;
+  /** Chart version. */
+  readonly version: string;
+  /** The application version the chart deploys (for the README table only). */
+  readonly appVersion: string;
+}
+
+export const charts = {
+  metallb: {
+    chart: 'metallb',
+    repoURL: 'https://metallb.github.io/metallb',
+    version: '0.16.1',
+    appVersion: 'v0.16.1',
+  },
+  'cert-manager': {
+    chart: 'cert-manager',
+    repoURL: 'https://charts.jetstack.io',
+    version: 'v1.21.1',
+    appVersion: 'v1.21.1',
+  },
+  contour: {
+    chart: 'contour',
+    repoURL: 'https://charts.bitnami.com/bitnami',
+    version: '21.1.5',
+    appVersion: '1.32.1',
+  },
+  'external-dns': {
+    chart: 'external-dns',
+    repoURL: 'https://kubernetes-sigs.github.io/external-dns/',
+    version: '1.21.1',
+    appVersion: '0.21.0',
+  },
+  topolvm: {
+    chart: 'topolvm',
+    repoURL: 'https://topolvm.github.io/topolvm',
+    version: '17.1.0',
+    appVersion: '0.41.0',
+  },
+  'rook-ceph': {
+    chart: 'rook-ceph',
+    repoURL: 'https://charts.rook.io/release',
+    version: 'v1.20.6',
+    appVersion: 'v1.20.6',
+  },
+  'rook-ceph-cluster': {
+    chart: 'rook-ceph-cluster',
+    repoURL: 'https://charts.rook.io/release',
+    version: 'v1.20.6',
+    appVersion: 'v1.20.6',
+  },
+  'sealed-secrets': {
+    chart: 'sealed-secrets',
+    repoURL: 'https://bitnami-labs.github.io/sealed-secrets',
+    version: '2.18.5',
+    appVersion: '0.36.6',
+  },
+  'argo-cd': {
+    chart: 'argo-cd',
+    repoURL: 'https://argoproj.github.io/argo-helm',
+    version: '10.1.1',
+    appVersion: 'v3.4.4',
+  },
+  'victoria-metrics-operator': {
+    chart: 'victoria-metrics-operator',
+    repoURL: 'https://victoriametrics.github.io/helm-charts/',
+    version: '0.67.2',
+    appVersion: 'v0.74.0',
+  },
+  'grafana-operator': {
+    chart: 'grafana-operator',
+    repoURL: 'ghcr.io/grafana/helm-charts',
+    version: '5.24.0',
+    appVersion: 'v5.24.0',
+  },
+  moco: {
+    chart: 'moco',
+    repoURL: 'https://cybozu-go.github.io/moco/',
+    version: '0.26.0',
+    appVersion: '0.36.0',
+  },
+  loki: {
+    chart: 'loki',
+    repoURL: 'https://grafana-community.github.io/helm-charts',
+    version: '18.11.0',
+    appVersion: '3.7.6',
+  },
+  'fluent-bit': {
+    chart: 'fluent-bit',
+    repoURL: 'https://fluent.github.io/helm-charts/',
+    version: '0.58.1',
+    appVersion: '5.1.1',
+  },
+  'kube-state-metrics': {
+    chart: 'kube-state-metrics',
+    repoURL: 'https://prometheus-community.github.io/helm-charts',
+    version: '8.4.0',
+    appVersion: '2.20.0',
+  },
+  'prometheus-node-exporter': {
+    chart: 'prometheus-node-exporter',
+    repoURL: 'https://prometheus-community.github.io/helm-charts',
+    version: '4.56.1',
+    appVersion: '1.12.1',
+  },
+} as const satisfies Record<string, ChartVersion>;
+
+export type ChartName = keyof typeof charts;
+
+/**
+ * Upstream git tags the CRD files are pinned to, per component (the `<component>` of crds.lock.json).
+ * Each lock URL must contain `/<tag>/`.
+ */
+export const crdTags = {
+  metallb: 'v0.16.1',
+  'cert-manager': 'v1.21.1',
+  contour: 'v1.33.6',
+  'external-dns': 'v0.22.0',
+  topolvm: 'v0.41.0',
+  'rook-ceph': 'v1.20.6',
+  'sealed-secrets': 'v0.36.6',
+  'argo-cd': 'v3.5.1',
+  'victoria-metrics-operator': 'v0.74.1',
+  'grafana-operator': 'v5.24.0',
+  moco: 'v0.36.0',
+} as const;
+
+export type CrdComponent = keyof typeof crdTags;
+
+/**
+ * Commits or tags the schema files are pinned to (schemas.lock.json): the Kubernetes OpenAPI
+ * definitions as cdk8s publishes them, and the Helm charts' values.schema.json files.
+ */
+export const schemaRefs = {
+  /** cdk8s-team/cdk8s commit holding kubernetes-schemas/v1.27.0 and v1.36.0. */
+  k8s: '71f8cba7ecc8',
+  metallb: 'v0.16.1',
+  'cert-manager': 'v1.21.1',
+  'external-dns': 'external-dns-helm-chart-1.21.1',
+  loki: 'loki-18.11.0',
+} as const;
+
+/** Kubernetes versions every object is validated against (oldest supported, newest). */
+export const kubernetesSchemaVersions = ['v1.27.0', 'v1.36.0'] as const;
+
+/** The Kubernetes version kubespray installs (group_vars kube_version). */
+export const kubernetes = { version: 'v1.33.4' } as const;
+
+/** Images ouchi references by tag (its own images are pinned by digest through images.lock/). */
+export const images = {
+  /** Final-stage base of ouchi-built Go images. */
+  distrolessStatic: 'gcr.io/distroless/static-debian12:nonroot',
+  /** Base of the Fluent Bit plugin image. */
+  fluentBit: 'cr.fluentbit.io/fluent/fluent-bit:5.1.1',
+  /** Go toolchain image for cross-compiling build stages. */
+  golang: 'docker.io/library/golang:1.25-bookworm',
+} as const;
