@@ -80,7 +80,12 @@ export class Metallb extends Construct {
       crds: { enabled: true },
       controller: { logLevel, resources: resources('50m', '64Mi'), tolerations: [CONTROL_PLANE_TOLERATION] },
       // L2 mode only: no FRR container.
-      speaker: { logLevel, resources: resources('50m', '64Mi'), tolerateMaster: true, frr: { enabled: false } },
+      speaker: {
+        logLevel,
+        resources: resources('50m', '64Mi'),
+        tolerateMaster: true,
+        frr: { enabled: false },
+      },
     };
     platform.register({
       name: 'metallb',
@@ -100,8 +105,16 @@ export class Metallb extends Construct {
       ],
       // The controller fills in the webhook CA bundle and the CRD conversion settings at run time.
       ignoreDifferences: [
-        { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] },
-        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', jsonPointers: ['/spec/conversion/webhook/clientConfig/caBundle'] },
+        {
+          group: 'admissionregistration.k8s.io',
+          kind: 'ValidatingWebhookConfiguration',
+          jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'],
+        },
+        {
+          group: 'apiextensions.k8s.io',
+          kind: 'CustomResourceDefinition',
+          jsonPointers: ['/spec/conversion/webhook/clientConfig/caBundle'],
+        },
       ],
     });
 

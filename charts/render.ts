@@ -22,7 +22,9 @@ export function renderPlatform(platform: Platform): Manifest[] {
       const id = `${String(object.kind)} ${ns === undefined ? '' : `${String(ns)}/`}${String(object.metadata?.name)}`;
       const previous = seen.get(file);
       if (previous !== undefined) {
-        throw new Error(`${file}: both ${previous} and ${id} would be written here; give one of them another name`);
+        throw new Error(
+          `${file}: both ${previous} and ${id} would be written here; give one of them another name`,
+        );
       }
       seen.set(file, id);
       manifests.push({ file, object });

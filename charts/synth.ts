@@ -11,7 +11,12 @@ import type { SiteSpec } from '../lib/site/schema';
 import { repoRoot } from '../lib/upstream/locks';
 import { createValidator } from '../lib/validate';
 import type { SchemaSet } from '../lib/validate/sources';
-import { formatFinding, type Finding, type Manifest, type ManifestValidator } from '../lib/validate/validator';
+import {
+  formatFinding,
+  type Finding,
+  type Manifest,
+  type ManifestValidator,
+} from '../lib/validate/validator';
 import { buildPlatform } from '.';
 import { renderPlatform } from './render';
 
@@ -20,7 +25,9 @@ export class SynthError extends Error {
     readonly problems: readonly string[],
     readonly findings: readonly Finding[] = [],
   ) {
-    super(`synth failed with ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `synth failed with ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'SynthError';
   }
 }

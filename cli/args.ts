@@ -37,7 +37,8 @@ export function stringFlag(args: ParsedArgs, name: string): string | undefined {
 /** Rejects flags the command does not know, so a typo is not silently ignored. */
 export function checkFlags(args: ParsedArgs, known: readonly string[]): void {
   for (const name of args.flags.keys()) {
-    if (!known.includes(name)) throw new Error(`unknown flag --${name} (known: ${known.map((k) => `--${k}`).join(', ')})`);
+    if (!known.includes(name))
+      throw new Error(`unknown flag --${name} (known: ${known.map((k) => `--${k}`).join(', ')})`);
   }
 }
 

@@ -4,14 +4,27 @@
  * `cdk8s import` to generate the TypeScript bindings in imports/.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import type { CrdLockEntry } from '../lib/upstream/locks';
 import { repoRoot } from '../lib/upstream/locks';
 import { sha256 } from '../lib/upstream/resolve';
 import type { JsonObject } from '../lib/validate/schema-transform';
-import { CRD_SCHEMA_FILE, type CrdKindSchema, type CrdSchemaFile, resolveCrdSources } from '../lib/validate/sources';
+import {
+  CRD_SCHEMA_FILE,
+  type CrdKindSchema,
+  type CrdSchemaFile,
+  resolveCrdSources,
+} from '../lib/validate/sources';
 
 interface CrdDoc {
   kind: string;
@@ -58,10 +71,14 @@ export function schemasOf(entry: CrdLockEntry, doc: CrdDoc): CrdKindSchema[] {
 
 function cdk8sImport(file: string, outdir: string): void {
   const bin = join(repoRoot(), 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
-  const run = spawnSync(process.execPath, [bin, 'import', file, '--language', 'typescript', '--output', outdir], {
-    env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
-    encoding: 'utf8',
-  });
+  const run = spawnSync(
+    process.execPath,
+    [bin, 'import', file, '--language', 'typescript', '--output', outdir],
+    {
+      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+      encoding: 'utf8',
+    },
+  );
   if (run.status !== 0) {
     throw new Error(`cdk8s import ${file} failed (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
   }
@@ -90,7 +107,10 @@ async function main(): Promise<void> {
       writeFileSync(file, docs.map((d) => stringify(d)).join('---\n'));
       cdk8sImport(file, out);
     }
-    const schemaFile: CrdSchemaFile = { lockSha256: sha256(readFileSync(join(root, 'crds.lock.json'))), kinds };
+    const schemaFile: CrdSchemaFile = {
+      lockSha256: sha256(readFileSync(join(root, 'crds.lock.json'))),
+      kinds,
+    };
     writeFileSync(join(out, 'crd-schemas.json'), JSON.stringify(schemaFile));
     // Replace the generated files only now that every import worked; imports/README.md stays.
     const target = join(root, 'imports');

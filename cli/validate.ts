@@ -18,7 +18,9 @@ runMain('validate', async () => {
   const { validator, schemas } = await createValidator();
   const problems = [...validator.validate(manifests).map(formatFinding), ...synthChecks(manifests, schemas)];
   if (problems.length > 0) {
-    throw new Error(`${problems.length} problem(s) in ${dir}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    throw new Error(
+      `${problems.length} problem(s) in ${dir}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
   }
   console.log(`validate: ${manifests.length} objects in ${dir} are valid`);
 });

@@ -17,7 +17,10 @@ export function helmRepoURL(repoURL: string): string {
   return repoURL.replace(/^oci:\/\//, '');
 }
 
-export function applicationSources(registration: ApplicationRegistration, site: SiteSpec): ApplicationSpecSources[] {
+export function applicationSources(
+  registration: ApplicationRegistration,
+  site: SiteSpec,
+): ApplicationSpecSources[] {
   const sources: ApplicationSpecSources[] = [];
   const { helm, folder } = registration;
   if (helm) {
@@ -35,7 +38,8 @@ export function applicationSources(registration: ApplicationRegistration, site: 
       path: `${gitopsPath(site)}/${registration.name}`,
     });
   }
-  if (sources.length === 0) throw new Error(`Application ${registration.name} has neither a chart nor manifests`);
+  if (sources.length === 0)
+    throw new Error(`Application ${registration.name} has neither a chart nor manifests`);
   return sources;
 }
 

@@ -48,7 +48,8 @@ export class PlatformNamespace extends Construct {
           [POD_SECURITY_AUDIT]: 'restricted',
           [POD_SECURITY_WARN]: 'restricted',
         },
-        annotations: podSecurity.level === 'restricted' ? undefined : { [POD_SECURITY_REASON]: podSecurity.reason },
+        annotations:
+          podSecurity.level === 'restricted' ? undefined : { [POD_SECURITY_REASON]: podSecurity.reason },
       },
     });
   }

@@ -37,7 +37,10 @@ export function projectParts(
   site: SiteSpec,
 ): ProjectSpecParts {
   const members = registrations.filter((r) => r.project === project);
-  const repos = [site.gitops.repoURL, ...members.flatMap((r) => (r.helm ? [helmRepoURL(r.helm.chart.repoURL)] : []))];
+  const repos = [
+    site.gitops.repoURL,
+    ...members.flatMap((r) => (r.helm ? [helmRepoURL(r.helm.chart.repoURL)] : [])),
+  ];
   const namespaces = members.flatMap((r) => [r.namespace, ...(r.extraNamespaces ?? [])]);
   if (project === 'apps') namespaces.push(USER_APP_NAMESPACES);
   // The root Application (bootstrap stack) runs in `platform` and writes Applications into argocd.
@@ -68,7 +71,10 @@ export class ArgoProjects extends Construct {
           description: DESCRIPTIONS[project],
           sourceRepos: parts.sourceRepos,
           destinations: parts.destinations,
-          clusterResourceWhitelist: parts.clusterResourceWhitelist.map((gk) => ({ group: gk.group, kind: gk.kind })),
+          clusterResourceWhitelist: parts.clusterResourceWhitelist.map((gk) => ({
+            group: gk.group,
+            kind: gk.kind,
+          })),
           orphanedResources: { warn: true },
         },
       });

@@ -65,7 +65,9 @@ export function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): Site
       }
       return [{ path, message: `${show(value)} matches none of the allowed forms` }];
     case 'invalid_value':
-      return [{ path, message: `${show(value)} is not one of ${issue.values.map((v) => show(v)).join(', ')}` }];
+      return [
+        { path, message: `${show(value)} is not one of ${issue.values.map((v) => show(v)).join(', ')}` },
+      ];
     default:
       return [{ path, message: `${show(value)} ${issue.message}` }];
   }
@@ -103,7 +105,10 @@ export function loadSite(file: string): SiteSpec {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new SiteError(file, [
-      { path: '(file)', message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)}); pass --site <file>` },
+      {
+        path: '(file)',
+        message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)}); pass --site <file>`,
+      },
     ]);
   }
   return parseSite(text, file);

@@ -18,17 +18,13 @@ const mac = z.string().regex(/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/, {
 });
 
 /** RFC 1123 label: what Kubernetes, MAAS and DNS all accept as a host or object name. */
-const dnsLabel = z
-  .string()
-  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
-    error: 'must be a DNS label: lower-case letters, digits and -, at most 63 characters',
-  });
+const dnsLabel = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+  error: 'must be a DNS label: lower-case letters, digits and -, at most 63 characters',
+});
 
-const domainName = z
-  .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
-    error: 'must be a lower-case DNS domain like home.example.com',
-  });
+const domainName = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+  error: 'must be a lower-case DNS domain like home.example.com',
+});
 
 export const ipRangeSchema = z
   .object({
@@ -40,7 +36,9 @@ export const ipRangeSchema = z
 const powerSchema = z.discriminatedUnion('type', [
   z
     .object({
-      type: z.literal('amt').describe('Intel AMT (vPro NUCs). The password is the Pulumi secret ouchi:powerPasswords.'),
+      type: z
+        .literal('amt')
+        .describe('Intel AMT (vPro NUCs). The password is the Pulumi secret ouchi:powerPasswords.'),
       address: ipv4.describe('AMT address of the machine.'),
     })
     .strict(),
@@ -103,7 +101,9 @@ export const siteSchema = z
     maas: z
       .object({
         url: z.url().describe('MAAS URL, e.g. http://192.168.10.2:5240/MAAS.'),
-        dhcpRange: ipRangeSchema.describe('Dynamic range MAAS DHCP hands out while enlisting and commissioning.'),
+        dhcpRange: ipRangeSchema.describe(
+          'Dynamic range MAAS DHCP hands out while enlisting and commissioning.',
+        ),
         distro: z.string().default('noble').describe('Ubuntu series deployed on the nodes.'),
         kernel: z.string().optional().describe('hwe kernel, e.g. ga-24.04. Unset: the MAAS default.'),
       })

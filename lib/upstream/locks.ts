@@ -72,7 +72,10 @@ export const MIRROR_VARS = {
   helm: 'OUCHI_HELM_SCHEMAS',
 } as const;
 
-export function mirrorFor(kind: keyof typeof MIRROR_VARS, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function mirrorFor(
+  kind: keyof typeof MIRROR_VARS,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   const value = env[MIRROR_VARS[kind]];
   return value === undefined || value === '' ? undefined : value;
 }

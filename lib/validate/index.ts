@@ -21,8 +21,12 @@ export async function createValidator(
 ): Promise<{ validator: ManifestValidator; schemas: SchemaSet }> {
   const root = options.root ?? repoRoot();
   const schemas = await loadSchemaSet({ ...options, root });
-  const dir = options.cacheDir === false ? undefined : (options.cacheDir ?? join(root, 'build', 'validator-cache'));
-  const validator = new ManifestValidator(schemas, { cache: new CompileCache({ dir }), rules: options.rules });
+  const dir =
+    options.cacheDir === false ? undefined : (options.cacheDir ?? join(root, 'build', 'validator-cache'));
+  const validator = new ManifestValidator(schemas, {
+    cache: new CompileCache({ dir }),
+    rules: options.rules,
+  });
   return { validator, schemas };
 }
 
@@ -42,7 +46,8 @@ export function readTree(dir: string): Manifest[] {
     if (!path.endsWith('.yaml')) continue;
     const file = relative(dir, path).split(sep).join('/');
     for (const doc of parseAllDocuments(readFileSync(path, 'utf8'))) {
-      if (doc.errors.length > 0) throw new Error(`${file}: YAML syntax: ${doc.errors[0].message.split('\n')[0]}`);
+      if (doc.errors.length > 0)
+        throw new Error(`${file}: YAML syntax: ${doc.errors[0].message.split('\n')[0]}`);
       const object = doc.toJS() as ManifestObject | null;
       if (object !== null) manifests.push({ file, object });
     }

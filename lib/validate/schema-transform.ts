@@ -16,7 +16,15 @@ function isObject(value: Json | undefined): value is JsonObject {
 /** Keys whose values are maps of names to schemas (not schemas themselves). */
 const SCHEMA_MAPS = new Set(['properties', 'definitions', 'patternProperties', '$defs']);
 /** Keys whose values are schemas or arrays of schemas. */
-const SCHEMA_KEYS = new Set(['items', 'additionalProperties', 'not', 'allOf', 'anyOf', 'oneOf', 'additionalItems']);
+const SCHEMA_KEYS = new Set([
+  'items',
+  'additionalProperties',
+  'not',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'additionalItems',
+]);
 
 /** Strict copy of the Kubernetes OpenAPI definitions (cdk8s `_definitions.json` flavour). */
 export function strictK8sDefinitions(definitions: JsonObject): JsonObject {
@@ -77,10 +85,16 @@ export function strictCrdSchema(schema: Json): Json {
   delete out.nullable;
   if (embedded && isObject(out.properties)) {
     // An embedded object (e.g. a Helm-free template) also carries apiVersion, kind and metadata.
-    out.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, ...out.properties };
+    out.properties = {
+      apiVersion: { type: 'string' },
+      kind: { type: 'string' },
+      metadata: { type: 'object' },
+      ...out.properties,
+    };
   }
   // Without preserve-unknown-fields the API server prunes every field the schema does not list.
-  if (!preserves && out.type === 'object' && out.additionalProperties === undefined) out.additionalProperties = false;
+  if (!preserves && out.type === 'object' && out.additionalProperties === undefined)
+    out.additionalProperties = false;
   return out;
 }
 

@@ -5,7 +5,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crdPin, mirrorFor, MIRROR_VARS, readCrdLock, readSchemasLock, repoRoot, schemaPin } from '../upstream/locks';
+import {
+  crdPin,
+  mirrorFor,
+  MIRROR_VARS,
+  readCrdLock,
+  readSchemasLock,
+  repoRoot,
+  schemaPin,
+} from '../upstream/locks';
 import { resolvePinned, ResolveOptions, sha256 } from '../upstream/resolve';
 import type { JsonObject } from './schema-transform';
 
@@ -60,9 +68,9 @@ export function gvkKey(apiVersion: string, kind: string): string {
 export function indexDefinitions(definitions: JsonObject): Map<string, string> {
   const index = new Map<string, string>();
   for (const [name, def] of Object.entries(definitions)) {
-    const gvks = (def as { 'x-kubernetes-group-version-kind'?: { group: string; version: string; kind: string }[] })[
-      'x-kubernetes-group-version-kind'
-    ];
+    const gvks = (
+      def as { 'x-kubernetes-group-version-kind'?: { group: string; version: string; kind: string }[] }
+    )['x-kubernetes-group-version-kind'];
     // Only definitions whose own apiVersion/kind properties exist are top-level objects.
     const props = (def as { properties?: Record<string, unknown> }).properties;
     if (!gvks || !props || !('kind' in props)) continue;
@@ -104,13 +112,22 @@ export async function loadSchemaSet(options: LoadSchemaOptions = {}): Promise<Sc
     lock.kubernetes.map(async (entry) => {
       const data = await resolvePinned(schemaPin(entry), resolveOpts('k8s'));
       const definitions = (JSON.parse(data.toString('utf8')) as { definitions: JsonObject }).definitions;
-      return { version: entry.version, sha256: entry.sha256, definitions, gvk: indexDefinitions(definitions) };
+      return {
+        version: entry.version,
+        sha256: entry.sha256,
+        definitions,
+        gvk: indexDefinitions(definitions),
+      };
     }),
   );
   const helm = new Map<string, HelmValuesSchema>();
   for (const entry of lock.helm) {
     const data = await resolvePinned(schemaPin(entry), resolveOpts('helm'));
-    helm.set(entry.chart, { chart: entry.chart, sha256: entry.sha256, schema: JSON.parse(data.toString('utf8')) });
+    helm.set(entry.chart, {
+      chart: entry.chart,
+      sha256: entry.sha256,
+      schema: JSON.parse(data.toString('utf8')),
+    });
   }
   const crds = new Map<string, CrdKindSchema>();
   for (const kind of readCrdSchemaFile(root).kinds) crds.set(gvkKey(kind.apiVersion, kind.kind), kind);

@@ -4,7 +4,12 @@
  * values.schema.json. An object no schema knows is an error, never a silent skip.
  */
 import { CompileCache, type CompiledValidator, type ErrorObject } from './compile-cache';
-import { overlayValuesSchema, strictCrdSchema, strictK8sDefinitions, type JsonObject } from './schema-transform';
+import {
+  overlayValuesSchema,
+  strictCrdSchema,
+  strictK8sDefinitions,
+  type JsonObject,
+} from './schema-transform';
 import { gvkKey, type K8sSchema, type SchemaSet } from './sources';
 
 export type ManifestObject = Record<string, unknown> & {
@@ -50,7 +55,10 @@ export function pointerToPath(pointer: string): string {
     .split('/')
     .slice(1)
     .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc === '' ? part : `${acc}.${part}`), '');
+    .reduce(
+      (acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc === '' ? part : `${acc}.${part}`),
+      '',
+    );
 }
 
 function show(value: unknown): string {
@@ -74,7 +82,8 @@ function pruneUnionNoise(errors: ErrorObject[]): ErrorObject[] {
   return errors.filter(
     (e) =>
       !unions.some(
-        (u) => u !== e && e.schemaPath.startsWith(`${u.schemaPath}/`) && e.instancePath.startsWith(u.instancePath),
+        (u) =>
+          u !== e && e.schemaPath.startsWith(`${u.schemaPath}/`) && e.instancePath.startsWith(u.instancePath),
       ),
   );
 }
@@ -106,7 +115,9 @@ export function toFindings(
         break;
       }
       case 'enum':
-        message = `${show(data)} is not one of ${((e.params as { allowedValues: unknown[] }).allowedValues ?? [])
+        message = `${show(data)} is not one of ${(
+          (e.params as { allowedValues: unknown[] }).allowedValues ?? []
+        )
           .map(show)
           .join(', ')}`;
         break;
@@ -120,7 +131,14 @@ export function toFindings(
       default:
         message = `${show(data)} ${e.message ?? 'is invalid'}`;
     }
-    return { file: base.file, object: base.object, path: pointerToPath(pointer), rule, message, schema: base.schema };
+    return {
+      file: base.file,
+      object: base.object,
+      path: pointerToPath(pointer),
+      rule,
+      message,
+      schema: base.schema,
+    };
   });
 }
 
@@ -188,7 +206,13 @@ export class ManifestValidator {
         properties.apiVersion = { type: 'string' };
         properties.kind = { type: 'string' };
         return {
-          root: { ...root, properties, required: [...new Set(['apiVersion', 'kind', 'metadata', ...((root.required as string[]) ?? [])])] },
+          root: {
+            ...root,
+            properties,
+            required: [
+              ...new Set(['apiVersion', 'kind', 'metadata', ...((root.required as string[]) ?? [])]),
+            ],
+          },
           refs: [this.definitionsFor(meta)],
         };
       },
@@ -213,13 +237,28 @@ export class ManifestValidator {
     const name = describeObject(object);
     const { apiVersion, kind } = object;
     if (typeof apiVersion !== 'string' || typeof kind !== 'string') {
-      return [{ file, object: name, path: '(root)', rule: 'required', message: 'apiVersion and kind must be strings', schema: 'ouchi' }];
+      return [
+        {
+          file,
+          object: name,
+          path: '(root)',
+          rule: 'required',
+          message: 'apiVersion and kind must be strings',
+          schema: 'ouchi',
+        },
+      ];
     }
     const key = gvkKey(apiVersion, kind);
     const findings: Finding[] = [];
     if (this.schemas.crds.has(key)) {
       const crd = this.schemas.crds.get(key)!;
-      findings.push(...toFindings(this.crdValidator(key)(object), object, { file, object: name, schema: `CRD ${crd.component}` }));
+      findings.push(
+        ...toFindings(this.crdValidator(key)(object), object, {
+          file,
+          object: name,
+          schema: `CRD ${crd.component}`,
+        }),
+      );
       findings.push(...this.validateHelmValues(manifest, name));
     } else {
       findings.push(...this.validateCore(manifest, key, name));

@@ -1,0 +1,11 @@
+/**
+ * The layers a stack can turn on. Each layer is a function of the stack context that creates its
+ * resources and returns its outputs; stacks/index.ts exports them under the layer's name.
+ */
+import type { Layer, StackContext } from './config';
+
+export type LayerOutputs = Record<string, unknown>;
+export type LayerProgram = (context: StackContext) => LayerOutputs;
+
+/** Filled in by each layer's module (maas, images, bootstrap). */
+export const layerPrograms: Partial<Record<Layer, LayerProgram>> = {};
