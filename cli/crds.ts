@@ -4,23 +4,15 @@
  * `cdk8s import` to generate the TypeScript bindings in imports/.
  */
 import { spawnSync } from 'node:child_process';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import type { CrdLockEntry } from '../lib/upstream/locks';
 import { repoRoot } from '../lib/upstream/locks';
-import { sha256 } from '../lib/upstream/resolve';
 import type { JsonObject } from '../lib/validate/schema-transform';
 import {
   CRD_SCHEMA_FILE,
+  crdLockHash,
   type CrdKindSchema,
   type CrdSchemaFile,
   resolveCrdSources,
@@ -108,7 +100,7 @@ async function main(): Promise<void> {
       cdk8sImport(file, out);
     }
     const schemaFile: CrdSchemaFile = {
-      lockSha256: sha256(readFileSync(join(root, 'crds.lock.json'))),
+      lockSha256: crdLockHash(root),
       kinds,
     };
     writeFileSync(join(out, 'crd-schemas.json'), JSON.stringify(schemaFile));

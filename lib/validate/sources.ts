@@ -79,13 +79,18 @@ export function indexDefinitions(definitions: JsonObject): Map<string, string> {
   return index;
 }
 
+/** Hash of the lock's content (not its formatting), recorded in crd-schemas.json to detect staleness. */
+export function crdLockHash(root = repoRoot()): string {
+  return sha256(JSON.stringify(readCrdLock(root)));
+}
+
 export function readCrdSchemaFile(root = repoRoot()): CrdSchemaFile {
   const path = join(root, CRD_SCHEMA_FILE);
   if (!existsSync(path)) {
     throw new Error(`${CRD_SCHEMA_FILE} is missing: run \`npm run crds\` (npm install runs it too)`);
   }
   const file = JSON.parse(readFileSync(path, 'utf8')) as CrdSchemaFile;
-  const lockSha = sha256(readFileSync(join(root, 'crds.lock.json')));
+  const lockSha = crdLockHash(root);
   if (file.lockSha256 !== lockSha) {
     throw new Error(`${CRD_SCHEMA_FILE} was made from another crds.lock.json: run \`npm run crds\``);
   }
