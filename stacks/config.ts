@@ -24,7 +24,9 @@ export function parseLayers(value: unknown): Set<Layer> {
   const layers = new Set<Layer>();
   value.forEach((v, i) => {
     if (!(LAYERS as readonly unknown[]).includes(v)) {
-      throw new Error(`ouchi:layers[${i}]: ${JSON.stringify(v)} is not a layer; use one of ${LAYERS.join(', ')}`);
+      throw new Error(
+        `ouchi:layers[${i}]: ${JSON.stringify(v)} is not a layer; use one of ${LAYERS.join(', ')}`,
+      );
     }
     layers.add(v as Layer);
   });
