@@ -7,6 +7,7 @@ import { join, relative, sep } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { repoRoot } from '../upstream/locks';
 import { CompileCache } from './compile-cache';
+import { defaultRules } from './rules';
 import { loadSchemaSet, type LoadSchemaOptions, type SchemaSet } from './sources';
 import { ManifestValidator, type Manifest, type ManifestObject, type ManifestRule } from './validator';
 
