@@ -26,7 +26,7 @@ export async function createValidator(
     options.cacheDir === false ? undefined : (options.cacheDir ?? join(root, 'build', 'validator-cache'));
   const validator = new ManifestValidator(schemas, {
     cache: new CompileCache({ dir }),
-    rules: options.rules,
+    rules: options.rules ?? defaultRules,
   });
   return { validator, schemas };
 }
