@@ -1,0 +1,173 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createValidator } from '../../../lib/validate';
+import { CompileCache } from '../../../lib/validate/compile-cache';
+import {
+  formatFinding,
+  ManifestValidator,
+  pointerToPath,
+  type Finding,
+  type ManifestObject,
+} from '../../../lib/validate/validator';
+
+let validator: ManifestValidator;
+beforeAll(async () => {
+  validator = (await createValidator()).validator;
+});
+
+function check(object: ManifestObject): Finding[] {
+  return validator.validate([{ file: 'f.yaml', object }]);
+}
+
+const deployment = (): any => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web', namespace: 'demo' },
+  spec: {
+    replicas: 2,
+    selector: { matchLabels: { app: 'web' } },
+    template: {
+      metadata: { labels: { app: 'web' } },
+      spec: { containers: [{ name: 'web', image: 'nginx:1.27', ports: [{ containerPort: 8080 }] }] },
+    },
+  },
+});
+
+const pool = (): any => ({
+  apiVersion: 'metallb.io/v1beta1',
+  kind: 'IPAddressPool',
+  metadata: { name: 'default', namespace: 'metallb-system' },
+  spec: { addresses: ['10.0.0.200-10.0.0.210'] },
+});
+
+describe('ManifestValidator', () => {
+  it('accepts valid core and custom objects', () => {
+    expect(check(deployment())).toEqual([]);
+    expect(check(pool())).toEqual([]);
+  });
+
+  it('rejects a typo in a core kind, against both Kubernetes versions', () => {
+    const d = deployment();
+    d.spec.replcas = 3;
+    d.spec.template.spec.containers[0].imagePullPolcy = 'Always';
+    const findings = check(d);
+    expect(findings.map(formatFinding)).toEqual([
+      'f.yaml: Deployment demo/web: spec.replcas: unknown field "replcas"; the schema does not define it (check its spelling) [unknown field; k8s v1.27.0, v1.36.0]',
+      'f.yaml: Deployment demo/web: spec.template.spec.containers[0].imagePullPolcy: unknown field "imagePullPolcy"; the schema does not define it (check its spelling) [unknown field; k8s v1.27.0, v1.36.0]',
+    ]);
+  });
+
+  it('rejects a wrong type and a missing required field in a core kind', () => {
+    const d = deployment();
+    d.spec.template.spec.containers[0].ports[0].containerPort = '8080';
+    delete d.spec.selector;
+    expect(check(d).map((f) => `${f.path} | ${f.rule} | ${f.message}`)).toEqual([
+      'spec.selector | required | required field "selector" is missing',
+      'spec.template.spec.containers[0].ports[0].containerPort | type | "8080" must be of type integer',
+    ]);
+  });
+
+  it('rejects a typo in a custom resource, its metadata included', () => {
+    const p = pool();
+    p.spec.adresses = p.spec.addresses;
+    delete p.spec.addresses;
+    p.metadata.lables = { a: 'b' };
+    expect(check(p).map(formatFinding)).toEqual([
+      'f.yaml: IPAddressPool metallb-system/default: metadata.lables: unknown field "lables"; the schema does not define it (check its spelling) [unknown field; CRD metallb]',
+      'f.yaml: IPAddressPool metallb-system/default: spec.addresses: required field "addresses" is missing [required; CRD metallb]',
+      'f.yaml: IPAddressPool metallb-system/default: spec.adresses: unknown field "adresses"; the schema does not define it (check its spelling) [unknown field; CRD metallb]',
+    ]);
+  });
+
+  it('rejects a wrong enum value in a custom resource', () => {
+    const certificate = {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: 'web', namespace: 'demo' },
+      spec: {
+        secretName: 'web-tls',
+        dnsNames: ['web.example.com'],
+        issuerRef: { name: 'ca', kind: 'ClusterIssuer' },
+        privateKey: { algorithm: 'RSA4096' },
+      },
+    };
+    expect(check(certificate)).toEqual([
+      {
+        file: 'f.yaml',
+        object: 'Certificate demo/web',
+        path: 'spec.privateKey.algorithm',
+        rule: 'enum',
+        message: '"RSA4096" is not one of "RSA", "ECDSA", "Ed25519"',
+        schema: 'CRD cert-manager',
+      },
+    ]);
+  });
+
+  it('rejects Helm values that break the chart schema', () => {
+    const app = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'metallb', namespace: 'argocd' },
+      spec: {
+        project: 'platform',
+        destination: { server: 'https://kubernetes.default.svc', namespace: 'metallb-system' },
+        sources: [
+          {
+            repoURL: 'https://metallb.github.io/metallb',
+            chart: 'metallb',
+            targetRevision: '0.16.1',
+            helm: { valuesObject: { controller: { logLevel: 'verbose' } } },
+          },
+        ],
+      },
+    };
+    expect(check(app).map(formatFinding)).toEqual([
+      'f.yaml: Application argocd/metallb: spec.sources[0].helm.valuesObject.controller.logLevel: "verbose" is not one of "all", "debug", "info", "warn", "error", "none" [enum; values.schema.json of chart metallb]',
+    ]);
+  });
+
+  it('rejects an object no schema knows', () => {
+    expect(check({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }).map(formatFinding)).toEqual([
+      'f.yaml: Widget w: (root): no schema knows example.com/v1 Widget: it is not a Kubernetes kind and no CRD in crds.lock.json defines it [no schema; ouchi]',
+    ]);
+  });
+
+  it('rejects a kind the oldest supported Kubernetes does not serve', () => {
+    const deviceClass = { apiVersion: 'resource.k8s.io/v1', kind: 'DeviceClass', metadata: { name: 'gpu' }, spec: {} };
+    expect(check(deviceClass).map(formatFinding)).toEqual([
+      'f.yaml: DeviceClass gpu: apiVersion: resource.k8s.io/v1 DeviceClass does not exist in this Kubernetes version [not served; k8s v1.27.0]',
+    ]);
+  });
+
+  it('turns JSON pointers into JSON paths', () => {
+    expect(pointerToPath('/spec/addresses/0')).toBe('spec.addresses[0]');
+    expect(pointerToPath('/metadata/annotations/a~1b')).toBe('metadata.annotations.a/b');
+    expect(pointerToPath('')).toBe('(root)');
+  });
+});
+
+describe('CompileCache', () => {
+  it('compiles a schema once and loads it from disk in a new process-like cache', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ouchi-cache-'));
+    try {
+      const first = (await createValidator({ cacheDir: dir })).validator;
+      first.validate([{ file: 'f.yaml', object: deployment() }]);
+      expect(first.compileCache.compiled).toBe(2);
+      expect(readdirSync(dir).filter((f) => f.endsWith('.js'))).toHaveLength(2);
+
+      const second = (await createValidator({ cacheDir: dir })).validator;
+      const d = deployment();
+      d.spec.replcas = 1;
+      expect(second.validate([{ file: 'f.yaml', object: d }])).toHaveLength(1);
+      expect(second.compileCache.compiled).toBe(0);
+      expect(second.compileCache.loaded).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keys entries by content, so a different schema gets a different entry', () => {
+    expect(CompileCache.hash('k8s:aaa:Deployment')).not.toBe(CompileCache.hash('k8s:bbb:Deployment'));
+  });
+});
