@@ -15,7 +15,7 @@ import { gvkKey, type K8sSchema, type SchemaSet } from './sources';
 export type ManifestObject = Record<string, unknown> & {
   apiVersion?: unknown;
   kind?: unknown;
-  metadata?: { name?: unknown; namespace?: unknown };
+  metadata?: { name?: unknown; namespace?: unknown; [key: string]: unknown };
 };
 
 export interface Manifest {

@@ -18,9 +18,12 @@ describe('ipv4', () => {
     expect(formatIp(ip('255.255.255.255'))).toBe('255.255.255.255');
   });
 
-  it.each(['256.0.0.1', '1.2.3', '1.2.3.4.5', '01.2.3.4', 'a.b.c.d', '1.2.3.-1', ''])('rejects %j', (text) => {
-    expect(parseIp(text)).toBeUndefined();
-  });
+  it.each(['256.0.0.1', '1.2.3', '1.2.3.4.5', '01.2.3.4', 'a.b.c.d', '1.2.3.-1', ''])(
+    'rejects %j',
+    (text) => {
+      expect(parseIp(text)).toBeUndefined();
+    },
+  );
 
   it('parses CIDRs and rejects host bits', () => {
     expect(parseCidr('192.168.10.0/24')).toEqual({ network: ip('192.168.10.0'), prefix: 24 });
@@ -53,7 +56,9 @@ describe('ipv4', () => {
     const pool = { start: ip('10.0.0.200'), end: ip('10.0.0.209') };
     expect(formatIp(addressAtOffset(pool, 0))).toBe('10.0.0.200');
     expect(formatIp(addressAtOffset(pool, 9))).toBe('10.0.0.209');
-    expect(() => addressAtOffset(pool, 10)).toThrow('offset 10 is outside 10.0.0.200-10.0.0.209 (valid offsets: 0-9)');
+    expect(() => addressAtOffset(pool, 10)).toThrow(
+      'offset 10 is outside 10.0.0.200-10.0.0.209 (valid offsets: 0-9)',
+    );
     expect(() => addressAtOffset(pool, -1)).toThrow('offset -1 is outside');
   });
 });

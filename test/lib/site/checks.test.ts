@@ -11,7 +11,12 @@ function edited(edit: (site: SiteSpec & Record<string, any>) => void): SiteSpec 
 describe('site checks', () => {
   it('passes the example site', () => {
     const site = exampleSite();
-    expect([...checkRanges(site), ...checkAddresses(site), ...checkUnique(site), ...checkQuorum(site)]).toEqual([]);
+    expect([
+      ...checkRanges(site),
+      ...checkAddresses(site),
+      ...checkUnique(site),
+      ...checkQuorum(site),
+    ]).toEqual([]);
   });
 
   it('reports an inverted range', () => {
@@ -53,7 +58,10 @@ describe('site checks', () => {
       s.network.gateway = '192.168.20.1';
     });
     expect(checkAddresses(site)).toEqual([
-      { path: 'network.gateway', message: '192.168.20.1 is not a host address of network.subnet 192.168.10.0/24' },
+      {
+        path: 'network.gateway',
+        message: '192.168.20.1 is not a host address of network.subnet 192.168.10.0/24',
+      },
       {
         path: 'nodes[1].ip',
         message:
@@ -70,12 +78,18 @@ describe('site checks', () => {
       s.nodes[3].ip = s.nodes[0].ip;
     });
     expect(checkUnique(site)).toEqual([
-      { path: 'nodes[2].hostname', message: 'nuc1 is already used by nodes[0].hostname; each hostname must be unique' },
+      {
+        path: 'nodes[2].hostname',
+        message: 'nuc1 is already used by nodes[0].hostname; each hostname must be unique',
+      },
       {
         path: 'nodes[3].macs[0]',
         message: '1C:69:7A:0A:10:11 is already used by nodes[0].macs[0]; each MAC must be unique',
       },
-      { path: 'nodes[3].ip', message: '192.168.10.11 is already used by nodes[0].ip; each address must be unique' },
+      {
+        path: 'nodes[3].ip',
+        message: '192.168.10.11 is already used by nodes[0].ip; each address must be unique',
+      },
     ]);
   });
 

@@ -18,7 +18,9 @@ describe('site loader', () => {
   });
 
   it('rejects broken YAML with its line', () => {
-    expect(problemsOf('name: x\nnodes: [\n')).toEqual([expect.stringMatching(/^line \d+, column \d+: YAML syntax: /)]);
+    expect(problemsOf('name: x\nnodes: [\n')).toEqual([
+      expect.stringMatching(/^line \d+, column \d+: YAML syntax: /),
+    ]);
   });
 
   it('rejects a bad CIDR', () => {

@@ -128,13 +128,20 @@ describe('ManifestValidator', () => {
   });
 
   it('rejects an object no schema knows', () => {
-    expect(check({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }).map(formatFinding)).toEqual([
+    expect(
+      check({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }).map(formatFinding),
+    ).toEqual([
       'f.yaml: Widget w: (root): no schema knows example.com/v1 Widget: it is not a Kubernetes kind and no CRD in crds.lock.json defines it [no schema; ouchi]',
     ]);
   });
 
   it('rejects a kind the oldest supported Kubernetes does not serve', () => {
-    const deviceClass = { apiVersion: 'resource.k8s.io/v1', kind: 'DeviceClass', metadata: { name: 'gpu' }, spec: {} };
+    const deviceClass = {
+      apiVersion: 'resource.k8s.io/v1',
+      kind: 'DeviceClass',
+      metadata: { name: 'gpu' },
+      spec: {},
+    };
     expect(check(deviceClass).map(formatFinding)).toEqual([
       'f.yaml: DeviceClass gpu: apiVersion: resource.k8s.io/v1 DeviceClass does not exist in this Kubernetes version [not served; k8s v1.27.0]',
     ]);

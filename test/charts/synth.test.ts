@@ -1,0 +1,108 @@
+/**
+ * The whole example site: synthesized, validated (synthesize throws on any finding), written, and
+ * checked for the output rules: one object per file, stable names, identical bytes on every run.
+ */
+import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { synthesize, SynthError } from '../../charts/synth';
+import { synthCommand } from '../../cli/synth';
+import { createValidator } from '../../lib/validate';
+import type { ManifestRule } from '../../lib/validate/validator';
+import { EXAMPLE_SITE_FILE, ROOT, withTempDirAsync } from '../support/site';
+
+function readTreeBytes(dir: string, prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) Object.assign(out, readTreeBytes(path, `${prefix}${name}/`));
+    else out[`${prefix}${name}`] = readFileSync(path, 'utf8');
+  }
+  return out;
+}
+
+describe('synth of the example site', () => {
+  it('writes every object, validated, one per file, under stable names', async () => {
+    await withTempDirAsync(async (dist) => {
+      const result = await synthesize({ siteFile: EXAMPLE_SITE_FILE, distDir: dist });
+      expect(result.dir).toBe(join(dist, 'ouchi-home'));
+      const files = readTreeBytes(result.dir);
+      expect(Object.keys(files)).toHaveLength(result.manifests.length);
+      for (const [file, text] of Object.entries(files)) {
+        const docs = parseAllDocuments(text);
+        expect(docs).toHaveLength(1);
+        const object = docs[0].toJS();
+        // File names come from kind and name; no cdk8s hash suffix anywhere.
+        expect(file).toBe(
+          `${file.split('/')[0]}/${String(object.kind).toLowerCase()}-${object.metadata.name}.yaml`,
+        );
+        expect(object.metadata.name).not.toMatch(/-c8[0-9a-f]{6,}$/);
+        expect(Object.keys(object).slice(0, 3)).toEqual(['apiVersion', 'kind', 'metadata']);
+      }
+      expect(Object.keys(files)).toEqual(
+        expect.arrayContaining([
+          'apps/application-metallb.yaml',
+          'apps/application-metallb-config.yaml',
+          'apps/appproject-platform.yaml',
+          'metallb/namespace-metallb-system.yaml',
+          'metallb-config/ipaddresspool-default.yaml',
+          'metallb-config/l2advertisement-default.yaml',
+        ]),
+      );
+    });
+  });
+
+  it('gives identical bytes on every run', async () => {
+    await withTempDirAsync(async (dist) => {
+      const first = readTreeBytes((await synthesize({ siteFile: EXAMPLE_SITE_FILE, distDir: dist })).dir);
+      const second = readTreeBytes((await synthesize({ siteFile: EXAMPLE_SITE_FILE, distDir: dist })).dir);
+      expect(second).toEqual(first);
+    });
+  });
+
+  it('fails on a bad site file with a non-zero result and leaves dist/ untouched', async () => {
+    await withTempDirAsync(async (dist) => {
+      const good = await synthCommand(['--site', EXAMPLE_SITE_FILE], dist);
+      const before = readTreeBytes(good.dir);
+      const bad = join(ROOT, 'test', 'fixtures', 'sites', 'overlap.yaml');
+      await expect(synthCommand(['--site', bad], dist)).rejects.toThrow(
+        'loadBalancer.pool: range 192.168.10.140-192.168.10.160 overlaps maas.dhcpRange 192.168.10.100-192.168.10.149; ranges must not overlap',
+      );
+      expect(readTreeBytes(good.dir)).toEqual(before);
+    });
+  });
+
+  it('writes nothing when validation finds a problem', async () => {
+    await withTempDirAsync(async (dist) => {
+      const previous = join(dist, 'ouchi-home', 'marker.yaml');
+      mkdirSync(join(dist, 'ouchi-home'));
+      writeFileSync(previous, 'previous run\n');
+      const failEveryPool: ManifestRule = (m) =>
+        m.object.kind === 'IPAddressPool'
+          ? [
+              {
+                file: m.file,
+                object: 'IPAddressPool',
+                path: 'spec',
+                rule: 'test',
+                message: 'rejected by test',
+                schema: 'test',
+              },
+            ]
+          : [];
+      const validator = await createValidator({ rules: [failEveryPool] });
+      const error = await synthesize({ siteFile: EXAMPLE_SITE_FILE, distDir: dist, validator }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(SynthError);
+      expect((error as SynthError).problems).toEqual([
+        'metallb-config/ipaddresspool-default.yaml: IPAddressPool: spec: rejected by test [test; test]',
+      ]);
+      expect(readTreeBytes(join(dist, 'ouchi-home'))).toEqual({ 'marker.yaml': 'previous run\n' });
+    });
+  });
+
+  it('rejects unknown flags', async () => {
+    await expect(synthCommand(['--sitee', 'x'])).rejects.toThrow('unknown flag --sitee (known: --site)');
+  });
+});

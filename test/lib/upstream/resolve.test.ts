@@ -1,0 +1,119 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { crdPin, readCrdLock } from '../../../lib/upstream/locks';
+import { cachePath, resolvePinned, sha256, UpstreamError } from '../../../lib/upstream/resolve';
+import { resolveCrdSources } from '../../../lib/validate/sources';
+import { withTempDirAsync } from '../../support/site';
+
+const mirror = process.env.OUCHI_CRD_MIRROR;
+const describeWithMirror = mirror ? describe : describe.skip;
+
+/** A loopback HTTP server that serves the mirror under the upstream URL paths, optionally corrupting one. */
+async function serveMirror(corrupt?: string): Promise<{ server: Server; base: string; requests: string[] }> {
+  const byPath = new Map<string, string>();
+  for (const entry of readCrdLock().crds) byPath.set(new URL(entry.url).pathname, crdPin(entry).mirrorPath);
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    requests.push(req.url ?? '');
+    const mirrorPath = byPath.get(req.url ?? '');
+    if (!mirrorPath) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    let body = readFileSync(join(mirror!, mirrorPath));
+    if (corrupt !== undefined && req.url === corrupt)
+      body = Buffer.concat([body, Buffer.from('\n# tampered\n')]);
+    res.writeHead(200, { 'content-type': 'application/yaml' }).end(body);
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+}
+
+/** fetch that sends upstream URLs to the loopback server, as a proxy would. */
+function redirectTo(base: string): typeof fetch {
+  return (input) => fetch(`${base}${new URL(String(input)).pathname}`);
+}
+
+describeWithMirror('CRD download path (loopback server serving the mirror)', () => {
+  it('downloads every pinned CRD, verifies it and caches it', async () => {
+    const { server, base, requests } = await serveMirror();
+    try {
+      await withTempDirAsync(async (cache) => {
+        const env = { OUCHI_CACHE: cache };
+        const sources = await resolveCrdSources({ env, fetch: redirectTo(base) });
+        const lock = readCrdLock();
+        expect(sources).toHaveLength(lock.crds.length);
+        for (const { entry, data } of sources) {
+          expect(sha256(data)).toBe(entry.sha256);
+          expect(existsSync(cachePath(crdPin(entry), cache))).toBe(true);
+        }
+        expect(requests).toHaveLength(lock.crds.length);
+        // Second run: everything from the cache, no request.
+        await resolveCrdSources({ env, fetch: redirectTo(base) });
+        expect(requests).toHaveLength(lock.crds.length);
+      });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('fails clearly on a sha256 mismatch and caches nothing', async () => {
+    const entry = readCrdLock().crds.find((e) => e.component === 'metallb')!;
+    const { server, base } = await serveMirror(new URL(entry.url).pathname);
+    try {
+      await withTempDirAsync(async (cache) => {
+        const pin = crdPin(entry);
+        const error = await resolvePinned(pin, { cache, fetch: redirectTo(base) }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(UpstreamError);
+        expect((error as Error).message).toMatch(
+          new RegExp(
+            `^sha256 mismatch for ${entry.url.replace(/[.]/g, '\\.')} \\(read from ${entry.url.replace(/[.]/g, '\\.')}\\): expected ${entry.sha256}, got [0-9a-f]{64}\\. The file is not the pinned upstream version`,
+          ),
+        );
+        expect(existsSync(cachePath(pin, cache))).toBe(false);
+      });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('reports HTTP errors and unreachable servers with the URL', async () => {
+    const { server, base } = await serveMirror();
+    const pin = {
+      url: 'https://raw.githubusercontent.com/none/none/v1/missing.yaml',
+      sha256: '0'.repeat(64),
+      mirrorPath: 'x/missing.yaml',
+    };
+    try {
+      await withTempDirAsync(async (cache) => {
+        await expect(resolvePinned(pin, { cache, fetch: redirectTo(base) })).rejects.toThrow(
+          `cannot download ${pin.url}: HTTP 404`,
+        );
+      });
+    } finally {
+      server.close();
+    }
+    await withTempDirAsync(async (cache) => {
+      await expect(
+        resolvePinned(pin, { cache, fetch: redirectTo(base), mirrorVar: 'OUCHI_CRD_MIRROR' }),
+      ).rejects.toThrow(
+        /^cannot download .*: fetch failed\. Without network, set OUCHI_CRD_MIRROR to a local copy\.$/,
+      );
+    });
+  });
+
+  it('verifies mirrored files too', async () => {
+    const entry = readCrdLock().crds[0];
+    await expect(
+      resolvePinned({ ...crdPin(entry), sha256: 'f'.repeat(64) }, { mirror: mirror! }),
+    ).rejects.toThrow(`sha256 mismatch for ${entry.url}`);
+    await expect(
+      resolvePinned(
+        { ...crdPin(entry), mirrorPath: 'nope/x.yaml' },
+        { mirror: mirror!, mirrorVar: 'OUCHI_CRD_MIRROR' },
+      ),
+    ).rejects.toThrow(`OUCHI_CRD_MIRROR=${mirror} has no nope/x.yaml`);
+  });
+});
