@@ -61,12 +61,14 @@ export function schemasOf(entry: CrdLockEntry, doc: CrdDoc): CrdKindSchema[] {
     });
 }
 
-function cdk8sImport(file: string, outdir: string): void {
+/** Runs `cdk8s import` in `cwd`: the CLI records every import in the cdk8s.yaml it finds there. */
+function cdk8sImport(file: string, outdir: string, cwd: string): void {
   const bin = join(repoRoot(), 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
   const run = spawnSync(
     process.execPath,
     [bin, 'import', file, '--language', 'typescript', '--output', outdir],
     {
+      cwd,
       env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
       encoding: 'utf8',
     },
@@ -97,7 +99,7 @@ async function main(): Promise<void> {
     for (const [component, docs] of byComponent) {
       const file = join(work, `${component}.yaml`);
       writeFileSync(file, docs.map((d) => stringify(d)).join('---\n'));
-      cdk8sImport(file, out);
+      cdk8sImport(file, out, work);
     }
     const schemaFile: CrdSchemaFile = {
       lockSha256: crdLockHash(root),
