@@ -29,3 +29,8 @@ export const LABELS = {
 } as const;
 
 export const PART_OF = 'ouchi';
+
+/** Fully qualified name of a service of the site: `<label>.<domain>`. */
+export function fqdn(domain: string, label: string): string {
+  return `${label}.${domain}`;
+}

@@ -1,0 +1,226 @@
+/**
+ * Argo CD managing itself: the pinned argo-cd chart with GitHub SSO through Dex, RBAC that gives the
+ * site's GitHub team admin and everyone else nothing, the admin user disabled, and health checks that
+ * make Application sync waves wait. `argocdRelease()` is the single source of chart and values: the
+ * bootstrap stack installs exactly this release once, then the `argocd` Application takes over.
+ *
+ * `argocd-config` holds what needs other components' CRDs: the two argocd-server Services (web and
+ * gRPC; Contour serves one protocol per host and port) and the Dex client secret.
+ */
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import { stringify } from 'yaml';
+import { ARGOCD_NAMESPACE, configAppName, fqdn } from '../lib/naming';
+import type { SiteSpec } from '../lib/site/schema';
+import { charts } from '../lib/versions';
+import { HEALTH_CHECKS } from './lib/argocd-health';
+import { resources, type Resources } from './lib/k8s-types';
+import { PlatformNamespace } from './lib/namespace';
+import type { AppChart, HelmRelease, Platform } from './lib/platform';
+
+/** Secret Dex reads the GitHub OAuth app from (`$<name>:<key>` in dex.config). */
+export const DEX_GITHUB_SECRET = { name: 'argocd-dex-github', keys: ['clientID', 'clientSecret'] } as const;
+
+/** Host names of the two argocd-server routes. */
+export function argocdHosts(site: SiteSpec): { web: string; grpc: string } {
+  return { web: fqdn(site.domain, 'argocd'), grpc: fqdn(site.domain, 'argocd-grpc') };
+}
+
+interface ComponentValues {
+  readonly resources: Resources;
+}
+
+/** argocd-cm keys ouchi sets. */
+export interface ArgoCdConfigMap {
+  readonly url: string;
+  /** A string: the ConfigMap value Argo CD parses. */
+  readonly 'admin.enabled': 'true' | 'false';
+  readonly 'exec.enabled': boolean;
+  readonly 'dex.config': string;
+  readonly [health: `resource.customizations.health.${string}`]: string;
+}
+
+export interface ArgoCdRbac {
+  /** Role of a logged-in user no policy line matches; empty means no access. */
+  readonly 'policy.default': string;
+  readonly 'policy.csv': string;
+  readonly scopes: string;
+}
+
+/** The chart values ouchi sets (a typed subset of argo-cd's values.yaml). */
+export interface ArgoCdValues {
+  readonly global: {
+    readonly domain: string;
+    readonly logging: {
+      readonly format: 'text' | 'json';
+      readonly level: 'debug' | 'info' | 'warn' | 'error';
+    };
+  };
+  readonly crds: { readonly install: boolean; readonly keep: boolean };
+  readonly configs: {
+    readonly cm: ArgoCdConfigMap;
+    readonly rbac: ArgoCdRbac;
+    readonly params: { readonly 'server.insecure': boolean };
+  };
+  readonly controller: ComponentValues;
+  readonly server: ComponentValues;
+  readonly repoServer: ComponentValues;
+  readonly applicationSet: ComponentValues;
+  readonly notifications: ComponentValues;
+  readonly dex: ComponentValues & { readonly enabled: boolean };
+  readonly redis: ComponentValues;
+  readonly redisSecretInit: ComponentValues;
+}
+
+/** Dex's GitHub connector: only members of the site's org and team can log in. */
+export function dexConfig(site: SiteSpec): string {
+  const { org, team } = site.sso.github;
+  return stringify(
+    {
+      connectors: [
+        {
+          type: 'github',
+          id: 'github',
+          name: 'GitHub',
+          config: {
+            clientID: `$${DEX_GITHUB_SECRET.name}:clientID`,
+            clientSecret: `$${DEX_GITHUB_SECRET.name}:clientSecret`,
+            orgs: [{ name: org, teams: [team] }],
+            // Groups are `org:team-slug`, the form the RBAC policy names.
+            teamNameField: 'slug',
+            loadAllGroups: false,
+          },
+        },
+      ],
+    },
+    { lineWidth: 0 },
+  );
+}
+
+/** RBAC: the site's GitHub team is admin; nobody else gets anything. */
+export function rbacPolicy(site: SiteSpec): ArgoCdRbac {
+  const { org, team } = site.sso.github;
+  return { 'policy.default': '', 'policy.csv': `g, ${org}:${team}, role:admin\n`, scopes: '[groups]' };
+}
+
+/** The Argo CD release: the same chart and values for the bootstrap stack and the `argocd` Application. */
+export function argocdRelease(site: SiteSpec): HelmRelease<ArgoCdValues> {
+  const hosts = argocdHosts(site);
+  return {
+    chart: charts['argo-cd'],
+    releaseName: 'argocd',
+    values: {
+      global: { domain: hosts.web, logging: { format: 'json', level: 'info' } },
+      // Keep CRDs when the release goes: deleting them would delete every Application.
+      crds: { install: true, keep: true },
+      configs: {
+        cm: {
+          url: `https://${hosts.web}`,
+          'admin.enabled': 'false',
+          'exec.enabled': false,
+          'dex.config': dexConfig(site),
+          ...HEALTH_CHECKS,
+        },
+        rbac: rbacPolicy(site),
+        // argocd-server keeps its own TLS; Contour speaks TLS (web) and h2 (gRPC) to it.
+        params: { 'server.insecure': false },
+      },
+      controller: { resources: resources('250m', '512Mi', { cpu: '2', memory: '2Gi' }) },
+      server: { resources: resources('50m', '128Mi', { cpu: '500m', memory: '512Mi' }) },
+      repoServer: { resources: resources('100m', '256Mi', { cpu: '1', memory: '1Gi' }) },
+      applicationSet: { resources: resources('25m', '64Mi') },
+      notifications: { resources: resources('25m', '64Mi') },
+      dex: { enabled: true, resources: resources('10m', '64Mi') },
+      redis: { resources: resources('50m', '64Mi', { cpu: '200m', memory: '256Mi' }) },
+      redisSecretInit: { resources: resources('10m', '32Mi') },
+    },
+  };
+}
+
+/** Labels that select the argocd-server Pods of the release. */
+export const ARGOCD_SERVER_SELECTOR = {
+  'app.kubernetes.io/name': 'argocd-server',
+  'app.kubernetes.io/instance': 'argocd',
+} as const;
+
+/** Contour's per-Service upstream protocol annotations. */
+export const UPSTREAM_PROTOCOL = {
+  tls: 'projectcontour.io/upstream-protocol.tls',
+  h2: 'projectcontour.io/upstream-protocol.h2',
+} as const;
+
+export interface ArgoCdProps {
+  /**
+   * Sync wave of the `argocd` Application. Argo CD is installed by the bootstrap stack first, so it
+   * can sync in the first wave.
+   * @default 0
+   */
+  readonly wave?: number;
+  /**
+   * Sync wave of `argocd-config`: after the Applications that install the CRDs of its routes
+   * (Contour, cert-manager, ExternalDNS) and of SealedSecret.
+   * @default 2
+   */
+  readonly configWave?: number;
+}
+
+export class ArgoCd extends Construct {
+  readonly release: HelmRelease<ArgoCdValues>;
+  readonly webService: k8s.KubeService;
+  readonly grpcService: k8s.KubeService;
+  /** The folder of `argocd-config`, where the routes to the two Services go. */
+  readonly configFolder: AppChart;
+
+  constructor(platform: Platform, props: ArgoCdProps = {}) {
+    super(platform, 'component-argocd');
+    const wave = props.wave ?? 0;
+    this.release = argocdRelease(platform.site);
+
+    const folder = platform.folder('argocd');
+    new PlatformNamespace(folder, { name: ARGOCD_NAMESPACE });
+    platform.register({
+      name: 'argocd',
+      description: 'GitOps: syncs every Application, itself included; GitHub SSO through Dex',
+      project: 'platform',
+      namespace: ARGOCD_NAMESPACE,
+      wave,
+      helm: this.release,
+      folder,
+      installsCrdsOf: 'argo-cd',
+      clusterResources: [
+        { group: '', kind: 'Namespace' },
+        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+      ],
+    });
+
+    const config = platform.folder(configAppName('argocd'));
+    this.configFolder = config;
+    const service = (id: string, name: string, protocol: keyof typeof UPSTREAM_PROTOCOL) =>
+      new k8s.KubeService(config, id, {
+        metadata: {
+          name,
+          namespace: ARGOCD_NAMESPACE,
+          annotations: { [UPSTREAM_PROTOCOL[protocol]]: '443,https' },
+        },
+        spec: {
+          type: 'ClusterIP',
+          selector: { ...ARGOCD_SERVER_SELECTOR },
+          ports: [
+            { name: 'https', port: 443, targetPort: k8s.IntOrString.fromString('server'), protocol: 'TCP' },
+          ],
+        },
+      });
+    this.webService = service('web', 'argocd-server-web', 'tls');
+    this.grpcService = service('grpc', 'argocd-server-grpc', 'h2');
+    platform.register({
+      name: configAppName('argocd'),
+      description: 'argocd-server web and gRPC Services and routes, the Dex client secret',
+      project: 'platform',
+      namespace: ARGOCD_NAMESPACE,
+      wave: props.configWave ?? 2,
+      folder: config,
+    });
+  }
+}
