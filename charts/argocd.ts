@@ -14,6 +14,7 @@ import { ARGOCD_NAMESPACE, configAppName, fqdn } from '../lib/naming';
 import type { SiteSpec } from '../lib/site/schema';
 import { charts } from '../lib/versions';
 import { HEALTH_CHECKS } from './lib/argocd-health';
+import { Expose } from './lib/expose';
 import { resources, type Resources } from './lib/k8s-types';
 import { PlatformNamespace } from './lib/namespace';
 import type { AppChart, HelmRelease, Platform } from './lib/platform';
@@ -21,9 +22,11 @@ import type { AppChart, HelmRelease, Platform } from './lib/platform';
 /** Secret Dex reads the GitHub OAuth app from (`$<name>:<key>` in dex.config). */
 export const DEX_GITHUB_SECRET = { name: 'argocd-dex-github', keys: ['clientID', 'clientSecret'] } as const;
 
-/** Host names of the two argocd-server routes. */
+/** Host labels of the two argocd-server routes: the web UI, and gRPC for the `argocd` CLI. */
+export const ARGOCD_HOST_LABELS = { web: 'argocd', grpc: 'argocd-grpc' } as const;
+
 export function argocdHosts(site: SiteSpec): { web: string; grpc: string } {
-  return { web: fqdn(site.domain, 'argocd'), grpc: fqdn(site.domain, 'argocd-grpc') };
+  return { web: fqdn(site.domain, ARGOCD_HOST_LABELS.web), grpc: fqdn(site.domain, ARGOCD_HOST_LABELS.grpc) };
 }
 
 interface ComponentValues {
@@ -168,6 +171,10 @@ export class ArgoCd extends Construct {
   readonly release: HelmRelease<ArgoCdValues>;
   readonly webService: k8s.KubeService;
   readonly grpcService: k8s.KubeService;
+  /** HTTPProxy, Certificate and DNSEndpoint of the web UI (`argocd.<domain>`). */
+  readonly webRoute: Expose;
+  /** The same for gRPC and the `argocd` CLI (`argocd-grpc.<domain>`). */
+  readonly grpcRoute: Expose;
   /** The folder of `argocd-config`, where the routes to the two Services go. */
   readonly configFolder: AppChart;
 
@@ -214,6 +221,16 @@ export class ArgoCd extends Construct {
       });
     this.webService = service('web', 'argocd-server-web', 'tls');
     this.grpcService = service('grpc', 'argocd-server-grpc', 'h2');
+    const route = (id: string, svc: k8s.KubeService, host: string, upstreamProtocol: 'tls' | 'h2') =>
+      new Expose(config, id, {
+        service: { name: svc.name, namespace: ARGOCD_NAMESPACE, port: 443 },
+        host,
+        upstreamProtocol,
+        // The web UI streams logs and terminals over WebSocket.
+        websockets: upstreamProtocol === 'tls',
+      });
+    this.webRoute = route('web-route', this.webService, ARGOCD_HOST_LABELS.web, 'tls');
+    this.grpcRoute = route('grpc-route', this.grpcService, ARGOCD_HOST_LABELS.grpc, 'h2');
     platform.register({
       name: configAppName('argocd'),
       description: 'argocd-server web and gRPC Services and routes, the Dex client secret',

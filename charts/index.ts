@@ -5,6 +5,9 @@
 import type { SiteSpec } from '../lib/site/schema';
 import { Platform } from './lib/platform';
 import { ArgoCd } from './argocd';
+import { CertManager } from './cert-manager';
+import { Contour } from './contour';
+import { ExternalDns } from './external-dns';
 import { Metallb } from './metallb';
 import { SealedSecrets } from './sealed-secrets';
 
@@ -12,6 +15,9 @@ export interface PlatformComponents {
   readonly argocd: ArgoCd;
   readonly sealedSecrets: SealedSecrets;
   readonly metallb: Metallb;
+  readonly certManager: CertManager;
+  readonly contour: Contour;
+  readonly externalDns: ExternalDns;
 }
 
 export function buildPlatform(site: SiteSpec): { platform: Platform; components: PlatformComponents } {
@@ -19,6 +25,9 @@ export function buildPlatform(site: SiteSpec): { platform: Platform; components:
   const argocd = new ArgoCd(platform);
   const sealedSecrets = new SealedSecrets(platform);
   const metallb = new Metallb(platform);
+  const certManager = new CertManager(platform);
+  const contour = new Contour(platform);
+  const externalDns = new ExternalDns(platform);
   platform.finalize();
-  return { platform, components: { argocd, sealedSecrets, metallb } };
+  return { platform, components: { argocd, sealedSecrets, metallb, certManager, contour, externalDns } };
 }

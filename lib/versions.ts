@@ -162,6 +162,12 @@ export const images = {
   distrolessStatic: 'gcr.io/distroless/static-debian12:nonroot',
   /** Base of the Fluent Bit plugin image. */
   fluentBit: 'cr.fluentbit.io/fluent/fluent-bit:5.1.1',
+  /**
+   * Contour and Envoy for the Bitnami contour chart. Since Bitnami's 2025 catalogue change, its
+   * versioned Debian images live in the `bitnamilegacy` namespace; the chart's defaults no longer pull.
+   */
+  contour: { registry: 'docker.io', repository: 'bitnamilegacy/contour', tag: '1.32.1-debian-12-r0' },
+  envoy: { registry: 'docker.io', repository: 'bitnamilegacy/envoy', tag: '1.34.5-debian-12-r0' },
   /** Go toolchain image for cross-compiling build stages. */
   golang: 'docker.io/library/golang:1.25-bookworm',
 } as const;

@@ -5,6 +5,7 @@
  * Applications declared, so a project allows exactly what its Applications need.
  */
 import { App, Chart } from 'cdk8s';
+import type { IConstruct } from 'constructs';
 import type { ChartVersion } from '../../lib/versions';
 import { APPS_FOLDER, LABELS, PART_OF, type ProjectName } from '../../lib/naming';
 import type { SiteSpec } from '../../lib/site/schema';
@@ -50,6 +51,8 @@ export interface ApplicationRegistration {
   readonly helm?: HelmRelease;
   /** Folder with manifests in git, when the Application has any. */
   readonly folder?: AppChart;
+  /** Further sources, e.g. an upstream repo at a pinned tag for CRDs a chart does not ship. */
+  readonly extraSources?: readonly GitSource[];
   /** Cluster-scoped kinds the Application creates (chart and folder together). */
   readonly clusterResources?: readonly GroupKind[];
   /** Namespaces besides `namespace` the Application deploys into. */
@@ -60,6 +63,15 @@ export interface ApplicationRegistration {
   readonly ignoreDifferences?: readonly IgnoreDifference[];
   /** One line for the README component table. */
   readonly description: string;
+}
+
+/** A directory of manifests in a git repository, at a pinned revision. */
+export interface GitSource {
+  readonly repoURL: string;
+  readonly targetRevision: string;
+  readonly path: string;
+  /** Glob of the files to apply from `path` (Argo CD `directory.include`). */
+  readonly include?: string;
 }
 
 export interface IgnoreDifference {
@@ -82,6 +94,13 @@ export class Platform extends App {
     super({ outdir: 'build/cdk8s-unused' });
     this.apps = new AppChart(this, APPS_FOLDER);
     this.folders.set(APPS_FOLDER, this.apps);
+  }
+
+  /** The Platform a construct belongs to (constructs deep in a folder read the site through it). */
+  static of(construct: IConstruct): Platform {
+    const platform = construct.node.scopes.find((s): s is Platform => s instanceof Platform);
+    if (!platform) throw new Error(`${construct.node.path} is not inside a Platform`);
+    return platform;
   }
 
   /** A new, empty Application folder. Each name is used once. */

@@ -40,6 +40,7 @@ export function projectParts(
   const repos = [
     site.gitops.repoURL,
     ...members.flatMap((r) => (r.helm ? [helmRepoURL(r.helm.chart.repoURL)] : [])),
+    ...members.flatMap((r) => (r.extraSources ?? []).map((s) => s.repoURL)),
   ];
   const namespaces = members.flatMap((r) => [r.namespace, ...(r.extraNamespaces ?? [])]);
   if (project === 'apps') namespaces.push(USER_APP_NAMESPACES);

@@ -156,8 +156,29 @@ export const checkQuorum: SiteCheck = (site) => {
   return problems;
 };
 
+/** Envoy's fixed IP, an offset into the LoadBalancer pool, lies inside the pool. */
+export const checkEnvoyAddress: SiteCheck = (site) => {
+  const pool = toRange(site.loadBalancer.pool);
+  if (pool.start > pool.end) return [];
+  const offset = site.ingress.envoyPoolOffset;
+  const size = pool.end - pool.start + 1;
+  if (offset < size) return [];
+  return [
+    {
+      path: 'ingress.envoyPoolOffset',
+      message: `offset ${offset} is outside loadBalancer.pool ${formatRange(pool)} (valid offsets: 0-${size - 1})`,
+    },
+  ];
+};
+
 /** Every cross-field check, in the order their problems are reported. */
-export const siteChecks: readonly SiteCheck[] = [checkRanges, checkAddresses, checkUnique, checkQuorum];
+export const siteChecks: readonly SiteCheck[] = [
+  checkRanges,
+  checkAddresses,
+  checkUnique,
+  checkQuorum,
+  checkEnvoyAddress,
+];
 
 export function checkSite(site: SiteSpec, checks: readonly SiteCheck[] = siteChecks): SiteProblem[] {
   return checks.flatMap((check) => check(site));

@@ -113,6 +113,39 @@ export const siteSchema = z
         pool: ipRangeSchema.describe('Addresses MetalLB hands to LoadBalancer Services; MAAS reserves them.'),
       })
       .strict(),
+    dns: z
+      .discriminatedUnion('provider', [
+        z
+          .object({
+            provider: z.literal('google').describe('Google Cloud DNS, as in the reference home lab.'),
+            project: z.string().min(1).describe('GCP project that holds the zone.'),
+          })
+          .strict(),
+        z.object({ provider: z.literal('cloudflare').describe('Cloudflare DNS (API token).') }).strict(),
+      ])
+      .describe(
+        'DNS provider of `domain`, for ACME DNS-01 (cert-manager) and ExternalDNS. Credentials come from the sealed store.',
+      ),
+    tls: z
+      .object({
+        acmeEmail: z.email().describe("Contact address for Let's Encrypt."),
+        issuer: z
+          .enum(['letsencrypt-production', 'letsencrypt-staging', 'internal-ca'])
+          .default('letsencrypt-production')
+          .describe('ClusterIssuer exposed services get their certificates from.'),
+      })
+      .strict(),
+    ingress: z
+      .object({
+        envoyPoolOffset: z
+          .number()
+          .int()
+          .min(0)
+          .default(0)
+          .describe("Envoy's LoadBalancer IP as an offset into loadBalancer.pool (0 = its first address)."),
+      })
+      .strict()
+      .default({ envoyPoolOffset: 0 }),
     volumeGroup: dnsLabel.default('ouchi-vg').describe('Name of the LVM volume group on every node.'),
     nodes: z.array(nodeSchema).min(1),
     sso: z

@@ -23,7 +23,7 @@ const AJV_OPTIONS: Options = {
 };
 
 /** Bump when the way schemas are transformed before compiling changes, so old disk entries are unused. */
-export const TRANSFORM_VERSION = '3';
+export const TRANSFORM_VERSION = '4';
 
 export interface CompileCacheOptions {
   /** Directory for standalone validator modules; undefined keeps the cache in memory only. */

@@ -74,6 +74,19 @@ export function strictCrdSchema(schema: Json): Json {
       out[key] = value;
     }
   }
+  // OpenAPI 3.0 writes exclusive bounds as booleans beside maximum/minimum; JSON Schema wants numbers.
+  for (const [exclusive, bound] of [
+    ['exclusiveMaximum', 'maximum'],
+    ['exclusiveMinimum', 'minimum'],
+  ] as const) {
+    if (typeof out[exclusive] !== 'boolean') continue;
+    if (out[exclusive] === true && typeof out[bound] === 'number') {
+      out[exclusive] = out[bound];
+      delete out[bound];
+    } else {
+      delete out[exclusive];
+    }
+  }
   if (out['x-kubernetes-int-or-string'] === true) {
     delete out.type;
     out.anyOf = [{ type: 'integer' }, { type: 'string' }];

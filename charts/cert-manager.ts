@@ -1,0 +1,175 @@
+/**
+ * cert-manager: the upstream chart (with its CRDs) as `cert-manager`, and in `cert-manager-config`
+ * the ClusterIssuers: Let's Encrypt staging and production solving DNS-01 with the site's DNS
+ * provider (Google Cloud DNS or Cloudflare), and a self-signed root CA behind an `internal-ca` issuer
+ * for names that never leave the LAN.
+ */
+import { Construct } from 'constructs';
+import {
+  Certificate,
+  CertificateSpecPrivateKeyAlgorithm,
+  CertificateSpecPrivateKeyRotationPolicy,
+  ClusterIssuer,
+  type ClusterIssuerSpecAcmeSolversDns01,
+} from '../imports/cert-manager.io';
+import { configAppName } from '../lib/naming';
+import type { SiteSpec } from '../lib/site/schema';
+import { charts } from '../lib/versions';
+import { resources, type Resources } from './lib/k8s-types';
+import { PlatformNamespace } from './lib/namespace';
+import type { HelmRelease, Platform } from './lib/platform';
+import type { SecretRef } from './lib/secret-refs';
+
+export const CERT_MANAGER_NAMESPACE = 'cert-manager';
+
+export const ACME_SERVERS = {
+  'letsencrypt-production': 'https://acme-v02.api.letsencrypt.org/directory',
+  'letsencrypt-staging': 'https://acme-staging-v02.api.letsencrypt.org/directory',
+} as const;
+
+/** Root CA of internal names: its Secret holds `ca.crt`, the certificate to trust (see README). */
+export const INTERNAL_CA = {
+  issuer: 'internal-ca',
+  secretName: 'ouchi-root-ca',
+  selfSigned: 'ouchi-selfsigned',
+} as const;
+
+/** The DNS-01 solver credentials, sealed in the store, in cert-manager's namespace. */
+export function solverSecret(site: SiteSpec): SecretRef {
+  return site.dns.provider === 'google'
+    ? { namespace: CERT_MANAGER_NAMESPACE, name: 'clouddns-credentials', keys: ['key.json'] }
+    : { namespace: CERT_MANAGER_NAMESPACE, name: 'cloudflare-api-token', keys: ['api-token'] };
+}
+
+/** The DNS-01 solver for the site's provider, scoped to the site's zone. */
+export function dns01Solver(site: SiteSpec): ClusterIssuerSpecAcmeSolversDns01 {
+  const secret = solverSecret(site);
+  if (site.dns.provider === 'google') {
+    return {
+      cloudDns: {
+        project: site.dns.project,
+        serviceAccountSecretRef: { name: secret.name, key: secret.keys[0] },
+      },
+    };
+  }
+  return { cloudflare: { apiTokenSecretRef: { name: secret.name, key: secret.keys[0] } } };
+}
+
+interface Part {
+  readonly resources: Resources;
+}
+
+export interface CertManagerValues {
+  readonly crds: { readonly enabled: boolean; readonly keep: boolean };
+  readonly resources: Resources;
+  readonly webhook: Part;
+  readonly cainjector: Part;
+  readonly startupapicheck: Part;
+  /** Resolve DNS-01 self-checks with public resolvers, not the home router's split-horizon DNS. */
+  readonly dns01RecursiveNameserversOnly: boolean;
+  readonly dns01RecursiveNameservers: string;
+}
+
+export interface CertManagerProps {
+  /**
+   * Sync wave of `cert-manager`; `cert-manager-config` syncs one wave later.
+   * @default 1
+   */
+  readonly wave?: number;
+}
+
+export class CertManager extends Construct {
+  readonly values: CertManagerValues;
+  readonly issuers: Record<SiteSpec['tls']['issuer'], ClusterIssuer>;
+
+  constructor(platform: Platform, props: CertManagerProps = {}) {
+    super(platform, 'component-cert-manager');
+    const site = platform.site;
+    const wave = props.wave ?? 1;
+    const folder = platform.folder('cert-manager');
+    new PlatformNamespace(folder, { name: CERT_MANAGER_NAMESPACE });
+    this.values = {
+      crds: { enabled: true, keep: true },
+      resources: resources('25m', '96Mi'),
+      webhook: { resources: resources('10m', '48Mi') },
+      cainjector: { resources: resources('10m', '96Mi') },
+      startupapicheck: { resources: resources('10m', '32Mi') },
+      dns01RecursiveNameserversOnly: true,
+      dns01RecursiveNameservers: 'https://1.1.1.1/dns-query,https://8.8.8.8/dns-query',
+    };
+    const release: HelmRelease<CertManagerValues> = {
+      chart: charts['cert-manager'],
+      releaseName: 'cert-manager',
+      values: this.values,
+    };
+    platform.register({
+      name: 'cert-manager',
+      description: "Certificates: Let's Encrypt over DNS-01 and an internal CA",
+      project: 'platform',
+      namespace: CERT_MANAGER_NAMESPACE,
+      wave,
+      helm: release,
+      folder,
+      installsCrdsOf: 'cert-manager',
+      clusterResources: [
+        { group: '', kind: 'Namespace' },
+        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+        { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
+        { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' },
+      ],
+    });
+
+    const config = platform.folder(configAppName('cert-manager'));
+    const acme = (name: keyof typeof ACME_SERVERS) =>
+      new ClusterIssuer(config, name, {
+        metadata: { name },
+        spec: {
+          acme: {
+            server: ACME_SERVERS[name],
+            email: site.tls.acmeEmail,
+            privateKeySecretRef: { name: `${name}-account-key` },
+            solvers: [{ selector: { dnsZones: [site.domain] }, dns01: dns01Solver(site) }],
+          },
+        },
+      });
+    const selfSigned = new ClusterIssuer(config, 'selfsigned', {
+      metadata: { name: INTERNAL_CA.selfSigned },
+      spec: { selfSigned: {} },
+    });
+    new Certificate(config, 'root-ca', {
+      metadata: { name: INTERNAL_CA.secretName, namespace: CERT_MANAGER_NAMESPACE },
+      spec: {
+        isCa: true,
+        commonName: `ouchi ${site.name} root CA`,
+        secretName: INTERNAL_CA.secretName,
+        duration: '87600h',
+        renewBefore: '720h',
+        privateKey: {
+          algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA,
+          size: 256,
+          rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS,
+        },
+        issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: selfSigned.name },
+      },
+    });
+    this.issuers = {
+      'letsencrypt-production': acme('letsencrypt-production'),
+      'letsencrypt-staging': acme('letsencrypt-staging'),
+      'internal-ca': new ClusterIssuer(config, 'internal-ca', {
+        metadata: { name: INTERNAL_CA.issuer },
+        spec: { ca: { secretName: INTERNAL_CA.secretName } },
+      }),
+    };
+    platform.register({
+      name: configAppName('cert-manager'),
+      description: 'ClusterIssuers: ACME staging and production (DNS-01), internal CA',
+      project: 'platform',
+      namespace: CERT_MANAGER_NAMESPACE,
+      wave: wave + 1,
+      folder: config,
+      clusterResources: [{ group: 'cert-manager.io', kind: 'ClusterIssuer' }],
+    });
+  }
+}
