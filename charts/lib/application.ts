@@ -38,6 +38,14 @@ export function applicationSources(
       path: `${gitopsPath(site)}/${registration.name}`,
     });
   }
+  for (const extra of registration.extraSources ?? []) {
+    sources.push({
+      repoUrl: extra.repoURL,
+      targetRevision: extra.targetRevision,
+      path: extra.path,
+      directory: extra.include === undefined ? undefined : { include: extra.include },
+    });
+  }
   if (sources.length === 0)
     throw new Error(`Application ${registration.name} has neither a chart nor manifests`);
   return sources;

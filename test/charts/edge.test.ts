@@ -1,0 +1,207 @@
+import { Chart } from 'cdk8s';
+import { dns01Solver } from '../../charts/cert-manager';
+import { METALLB_IPS_ANNOTATION } from '../../charts/contour';
+import { dnsEndpointCrdSource } from '../../charts/external-dns';
+import { Expose } from '../../charts/lib/expose';
+import { Platform } from '../../charts/lib/platform';
+import { envoyAddress } from '../../lib/site/derive';
+import { render, valuesOf } from '../support/render';
+import { exampleSite, siteWith } from '../support/site';
+
+const cloudflare = () => siteWith((s) => (s.dns = { provider: 'cloudflare' }));
+
+describe('cert-manager issuers', () => {
+  const out = render();
+
+  it.each(['letsencrypt-production', 'letsencrypt-staging'])(
+    '%s solves DNS-01 with Google Cloud DNS',
+    (name) => {
+      const issuer = out.get(`cert-manager-config/clusterissuer-${name}.yaml`);
+      expect(issuer.spec.acme).toEqual({
+        server:
+          name === 'letsencrypt-production'
+            ? 'https://acme-v02.api.letsencrypt.org/directory'
+            : 'https://acme-staging-v02.api.letsencrypt.org/directory',
+        email: 'ouchi-admin@example.com',
+        privateKeySecretRef: { name: `${name}-account-key` },
+        solvers: [
+          {
+            selector: { dnsZones: ['home.example.com'] },
+            dns01: {
+              cloudDNS: {
+                project: 'ouchi-home-dns',
+                serviceAccountSecretRef: { name: 'clouddns-credentials', key: 'key.json' },
+              },
+            },
+          },
+        ],
+      });
+    },
+  );
+
+  it('solves DNS-01 with Cloudflare when the site says so', () => {
+    expect(dns01Solver(cloudflare())).toEqual({
+      cloudflare: { apiTokenSecretRef: { name: 'cloudflare-api-token', key: 'api-token' } },
+    });
+    const issuer = render(cloudflare()).get('cert-manager-config/clusterissuer-letsencrypt-production.yaml');
+    expect(issuer.spec.acme.solvers[0].dns01).toEqual({
+      cloudflare: { apiTokenSecretRef: { name: 'cloudflare-api-token', key: 'api-token' } },
+    });
+  });
+
+  it('runs an internal CA: self-signed root certificate behind a CA issuer', () => {
+    const root = out.get('cert-manager-config/certificate-ouchi-root-ca.yaml');
+    expect(root.spec).toMatchObject({
+      isCA: true,
+      secretName: 'ouchi-root-ca',
+      issuerRef: { kind: 'ClusterIssuer', name: 'ouchi-selfsigned' },
+    });
+    expect(out.get('cert-manager-config/clusterissuer-ouchi-selfsigned.yaml').spec).toEqual({
+      selfSigned: {},
+    });
+    expect(out.get('cert-manager-config/clusterissuer-internal-ca.yaml').spec).toEqual({
+      ca: { secretName: 'ouchi-root-ca' },
+    });
+  });
+});
+
+describe('Contour', () => {
+  it("pins Envoy's LoadBalancer IP inside the MetalLB pool", () => {
+    const values = valuesOf(render().get('apps/application-contour.yaml'));
+    expect(values.envoy.service.annotations[METALLB_IPS_ANNOTATION]).toBe('192.168.10.200');
+    const offset = siteWith((s) => (s.ingress = { envoyPoolOffset: 5 }));
+    expect(envoyAddress(offset)).toBe('192.168.10.205');
+  });
+
+  it('rejects an offset outside the pool', () => {
+    expect(() => siteWith((s) => (s.ingress = { envoyPoolOffset: 40 }))).toThrow(
+      'ingress.envoyPoolOffset: offset 40 is outside loadBalancer.pool 192.168.10.200-192.168.10.239 (valid offsets: 0-39)',
+    );
+  });
+});
+
+describe('ExternalDNS', () => {
+  it('watches HTTPProxies and DNSEndpoints of the site domain at the site provider', () => {
+    const values = valuesOf(render().get('apps/application-external-dns.yaml'));
+    expect(values).toMatchObject({
+      provider: { name: 'google' },
+      sources: ['contour-httpproxy', 'crd'],
+      domainFilters: ['home.example.com'],
+      txtOwnerId: 'ouchi-home',
+      extraArgs: ['--google-project=ouchi-home-dns', '--google-zone-visibility=public'],
+    });
+    const cf = valuesOf(render(cloudflare()).get('apps/application-external-dns.yaml'));
+    expect(cf.provider).toEqual({ name: 'cloudflare' });
+    expect(cf.env).toEqual([
+      {
+        name: 'CF_API_TOKEN',
+        valueFrom: { secretKeyRef: { name: 'cloudflare-api-token', key: 'api-token' } },
+      },
+    ]);
+  });
+
+  it('applies the DNSEndpoint CRD from upstream at the pinned tag', () => {
+    expect(dnsEndpointCrdSource()).toEqual({
+      repoURL: 'https://github.com/kubernetes-sigs/external-dns.git',
+      targetRevision: 'v0.22.0',
+      path: 'config/crd/standard',
+      include: 'dnsendpoints.externaldns.k8s.io.yaml',
+    });
+    const app = render().get('apps/application-external-dns.yaml');
+    expect(app.spec.sources).toContainEqual({
+      repoURL: 'https://github.com/kubernetes-sigs/external-dns.git',
+      targetRevision: 'v0.22.0',
+      path: 'config/crd/standard',
+      directory: { include: 'dnsendpoints.externaldns.k8s.io.yaml' },
+    });
+  });
+});
+
+describe('Expose', () => {
+  function expose(props: Partial<ConstructorParameters<typeof Expose>[2]> = {}) {
+    const platform = new Platform(exampleSite());
+    const chart = new Chart(platform, 'test');
+    const e = new Expose(chart, 'grafana', {
+      service: { name: 'grafana-service', namespace: 'grafana', port: 3000 },
+      host: 'grafana',
+      ...props,
+    });
+    const objects = chart.toJson() as any[];
+    const byKind = (kind: string) => objects.find((o) => o.kind === kind);
+    return {
+      e,
+      proxy: byKind('HTTPProxy'),
+      cert: byKind('Certificate'),
+      dns: byKind('DNSEndpoint'),
+      objects,
+    };
+  }
+
+  it('makes an HTTPProxy, a Certificate and a DNSEndpoint that point at each other', () => {
+    const { e, proxy, cert, dns, objects } = expose();
+    expect(objects).toHaveLength(3);
+    expect(e.hostname).toBe('grafana.home.example.com');
+    expect(cert.metadata).toMatchObject({ name: 'grafana-service', namespace: 'grafana' });
+    expect(cert.spec).toEqual({
+      secretName: 'grafana-service-tls',
+      dnsNames: ['grafana.home.example.com'],
+      issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt-production' },
+    });
+    expect(proxy.spec.virtualhost).toEqual({
+      fqdn: 'grafana.home.example.com',
+      tls: { secretName: cert.spec.secretName },
+    });
+    expect(proxy.spec.routes).toEqual([
+      { conditions: [{ prefix: '/' }], services: [{ name: 'grafana-service', port: 3000 }] },
+    ]);
+    expect(dns.spec.endpoints).toEqual([
+      { dnsName: 'grafana.home.example.com', recordType: 'A', recordTTL: 300, targets: ['192.168.10.200'] },
+    ]);
+  });
+
+  it('supports upstream protocols, websockets, another issuer and a name', () => {
+    const { proxy, cert } = expose({
+      upstreamProtocol: 'h2c',
+      websockets: true,
+      issuer: 'internal-ca',
+      name: 'ui',
+    });
+    expect(proxy.metadata.name).toBe('ui');
+    expect(proxy.spec.routes[0]).toMatchObject({
+      enableWebsockets: true,
+      services: [{ name: 'grafana-service', port: 3000, protocol: 'h2c' }],
+    });
+    expect(cert.spec.issuerRef.name).toBe('internal-ca');
+    expect(cert.spec.secretName).toBe('ui-tls');
+  });
+});
+
+describe('moving the site', () => {
+  it('changing the domain moves every name, with no other edit', () => {
+    const moved = render(siteWith((s) => (s.domain = 'lab.example.org')));
+    const text = JSON.stringify([...moved.values()]);
+    expect(text).not.toContain('home.example.com');
+    expect(moved.get('argocd-config/httpproxy-argocd-server-web.yaml').spec.virtualhost.fqdn).toBe(
+      'argocd.lab.example.org',
+    );
+    expect(valuesOf(moved.get('apps/application-external-dns.yaml')).domainFilters).toEqual([
+      'lab.example.org',
+    ]);
+  });
+
+  it('changing the pool moves MetalLB, Envoy and every DNS record, with no other edit', () => {
+    const moved = render(
+      siteWith((s) => (s.loadBalancer.pool = { start: '192.168.10.160', end: '192.168.10.179' })),
+    );
+    const text = JSON.stringify([...moved.values()]);
+    expect(text).not.toMatch(/192\.168\.10\.2\d\d/);
+    expect(
+      valuesOf(moved.get('apps/application-contour.yaml')).envoy.service.annotations[METALLB_IPS_ANNOTATION],
+    ).toBe('192.168.10.160');
+    const records = [...moved.values()]
+      .filter((o) => o.kind === 'DNSEndpoint')
+      .flatMap((o) => o.spec.endpoints);
+    expect(records.length).toBeGreaterThan(0);
+    for (const r of records) expect(r.targets).toEqual(['192.168.10.160']);
+  });
+});
