@@ -9,7 +9,9 @@ import { CertManager } from './cert-manager';
 import { Contour } from './contour';
 import { ExternalDns } from './external-dns';
 import { Metallb } from './metallb';
+import { RookCeph } from './rook-ceph';
 import { SealedSecrets } from './sealed-secrets';
+import { Topolvm } from './topolvm';
 
 export interface PlatformComponents {
   readonly argocd: ArgoCd;
@@ -18,6 +20,8 @@ export interface PlatformComponents {
   readonly certManager: CertManager;
   readonly contour: Contour;
   readonly externalDns: ExternalDns;
+  readonly topolvm: Topolvm;
+  readonly rookCeph: RookCeph;
 }
 
 export function buildPlatform(site: SiteSpec): { platform: Platform; components: PlatformComponents } {
@@ -28,6 +32,11 @@ export function buildPlatform(site: SiteSpec): { platform: Platform; components:
   const certManager = new CertManager(platform);
   const contour = new Contour(platform);
   const externalDns = new ExternalDns(platform);
+  const topolvm = new Topolvm(platform);
+  const rookCeph = new RookCeph(platform);
   platform.finalize();
-  return { platform, components: { argocd, sealedSecrets, metallb, certManager, contour, externalDns } };
+  return {
+    platform,
+    components: { argocd, sealedSecrets, metallb, certManager, contour, externalDns, topolvm, rookCeph },
+  };
 }

@@ -168,6 +168,8 @@ export const images = {
    */
   contour: { registry: 'docker.io', repository: 'bitnamilegacy/contour', tag: '1.32.1-debian-12-r0' },
   envoy: { registry: 'docker.io', repository: 'bitnamilegacy/envoy', tag: '1.34.5-debian-12-r0' },
+  /** Ceph release Rook runs (Squid). */
+  ceph: 'quay.io/ceph/ceph:v19.2.3',
   /** Go toolchain image for cross-compiling build stages. */
   golang: 'docker.io/library/golang:1.25-bookworm',
 } as const;

@@ -7,10 +7,24 @@ import { Application, type ApplicationSpecSources } from '../../imports/argoproj
 import { ARGOCD_NAMESPACE, IN_CLUSTER } from '../../lib/naming';
 import { gitopsPath } from '../../lib/site/load';
 import type { SiteSpec } from '../../lib/site/schema';
-import type { ApplicationRegistration } from './platform';
+import type { ApplicationRegistration, ObjectRef } from './platform';
 
 /** The annotation Argo CD orders by, within one sync of the parent. */
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+
+/** Objects an Application's chart creates, as `Kind/namespace/name` (or `Kind/name`), comma-separated. */
+export const PROVIDES_ANNOTATION = 'ouchi.dev/provides';
+/** Objects an Application's Helm values refer to, in the same form. */
+export const REQUIRES_ANNOTATION = 'ouchi.dev/requires';
+
+export function formatRef(ref: ObjectRef): string {
+  return ref.namespace === undefined ? `${ref.kind}/${ref.name}` : `${ref.kind}/${ref.namespace}/${ref.name}`;
+}
+
+function refsAnnotation(key: string, refs: readonly ObjectRef[] | undefined): Record<string, string> {
+  if (refs === undefined || refs.length === 0) return {};
+  return { [key]: refs.map(formatRef).sort().join(',') };
+}
 
 /** Helm repoURL as Argo CD wants it: https URLs as they are, OCI registries without a scheme. */
 export function helmRepoURL(repoURL: string): string {
@@ -58,7 +72,11 @@ export class ArgoApplication extends Construct {
       metadata: {
         name: registration.name,
         namespace: ARGOCD_NAMESPACE,
-        annotations: { [SYNC_WAVE]: String(registration.wave) },
+        annotations: {
+          [SYNC_WAVE]: String(registration.wave),
+          ...refsAnnotation(PROVIDES_ANNOTATION, registration.provides),
+          ...refsAnnotation(REQUIRES_ANNOTATION, registration.requires),
+        },
         // Deleting the Application deletes what it deployed, instead of orphaning it.
         finalizers: ['resources-finalizer.argocd.argoproj.io'],
       },

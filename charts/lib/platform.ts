@@ -61,8 +61,22 @@ export interface ApplicationRegistration {
   readonly installsCrdsOf?: string;
   /** Fields changed at run time that Argo CD must not count as drift. */
   readonly ignoreDifferences?: readonly IgnoreDifference[];
+  /**
+   * Objects the chart (or its operator) is known to create, so references to them resolve in the
+   * reference check: a declared list per chart, never a blanket exception.
+   */
+  readonly provides?: readonly ObjectRef[];
+  /** Objects the chart's values refer to (e.g. a credentials Secret), checked like any reference. */
+  readonly requires?: readonly ObjectRef[];
   /** One line for the README component table. */
   readonly description: string;
+}
+
+/** A Kubernetes object by kind, namespace (for namespaced kinds) and name. */
+export interface ObjectRef {
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
 }
 
 /** A directory of manifests in a git repository, at a pinned revision. */

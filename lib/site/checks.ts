@@ -171,6 +171,41 @@ export const checkEnvoyAddress: SiteCheck = (site) => {
   ];
 };
 
+/**
+ * Ceph bounds against the node list: every node runs one OSD on its volume group, so replica counts
+ * cannot exceed the node count; monitors elect by majority, so their count is odd and each needs its
+ * own node.
+ */
+export const checkCeph: SiteCheck = (site) => {
+  const problems: SiteProblem[] = [];
+  const nodes = site.nodes.length;
+  const { mons, blockReplicas, objectReplicas } = site.storage.ceph;
+  if (mons % 2 === 0) {
+    problems.push({
+      path: 'storage.ceph.mons',
+      message: `${mons} monitors cannot keep quorum through a failure as well as ${mons - 1}; use an odd count (${mons - 1} or ${mons + 1})`,
+    });
+  }
+  if (mons > nodes) {
+    problems.push({
+      path: 'storage.ceph.mons',
+      message: `${mons} monitors need ${mons} nodes, but the site has ${nodes}; use at most ${nodes % 2 === 0 ? nodes - 1 : nodes}`,
+    });
+  }
+  for (const [key, value] of [
+    ['blockReplicas', blockReplicas],
+    ['objectReplicas', objectReplicas],
+  ] as const) {
+    if (value > nodes) {
+      problems.push({
+        path: `storage.ceph.${key}`,
+        message: `${value} replicas need ${value} OSD nodes (one replica per host), but the site has ${nodes}; use at most ${nodes}`,
+      });
+    }
+  }
+  return problems;
+};
+
 /** Every cross-field check, in the order their problems are reported. */
 export const siteChecks: readonly SiteCheck[] = [
   checkRanges,
@@ -178,6 +213,7 @@ export const siteChecks: readonly SiteCheck[] = [
   checkUnique,
   checkQuorum,
   checkEnvoyAddress,
+  checkCeph,
 ];
 
 export function checkSite(site: SiteSpec, checks: readonly SiteCheck[] = siteChecks): SiteProblem[] {

@@ -4,7 +4,7 @@
  */
 import { addressAtOffset, formatIp, type IpRange } from '../net/ipv4';
 import { toRange } from './checks';
-import type { SiteSpec } from './schema';
+import type { NodeSpec, SiteSpec } from './schema';
 
 export function loadBalancerPool(site: SiteSpec): IpRange {
   return toRange(site.loadBalancer.pool);
@@ -14,3 +14,17 @@ export function loadBalancerPool(site: SiteSpec): IpRange {
 export function envoyAddress(site: SiteSpec): string {
   return formatIp(addressAtOffset(loadBalancerPool(site), site.ingress.envoyPoolOffset));
 }
+
+/** What kind of disk backs a node's volume group: its TopoLVM device class. */
+export function diskClass(node: NodeSpec): string {
+  const disk = node.lvm.disk;
+  if (disk.startsWith('/dev/nvme')) return 'nvme';
+  if (disk.startsWith('/dev/vd')) return 'virtio';
+  return 'sata';
+}
+
+/**
+ * Node label naming the node's device class. The kubespray inventory sets it, and TopoLVM's lvmd
+ * DaemonSets select their nodes by it when the site mixes disk kinds.
+ */
+export const TOPOLVM_CLASS_LABEL = 'ouchi.dev/topolvm-device-class';

@@ -146,6 +146,40 @@ export const siteSchema = z
       })
       .strict()
       .default({ envoyPoolOffset: 0 }),
+    storage: z
+      .object({
+        ceph: z
+          .object({
+            mons: z
+              .number()
+              .int()
+              .min(1)
+              .default(3)
+              .describe('Ceph monitors: odd, and at most the number of nodes.'),
+            osdSizeGiB: z
+              .number()
+              .int()
+              .min(10)
+              .default(200)
+              .describe("Size of each node's OSD volume, carved from its TopoLVM volume group."),
+            blockReplicas: z
+              .number()
+              .int()
+              .min(1)
+              .default(3)
+              .describe('Replica count of the ceph-block pool: at most the number of OSD nodes.'),
+            objectReplicas: z
+              .number()
+              .int()
+              .min(1)
+              .default(3)
+              .describe('Replica count of the S3 object store pools: at most the number of OSD nodes.'),
+          })
+          .strict()
+          .default({ mons: 3, osdSizeGiB: 200, blockReplicas: 3, objectReplicas: 3 }),
+      })
+      .strict()
+      .default({ ceph: { mons: 3, osdSizeGiB: 200, blockReplicas: 3, objectReplicas: 3 } }),
     volumeGroup: dnsLabel.default('ouchi-vg').describe('Name of the LVM volume group on every node.'),
     nodes: z.array(nodeSchema).min(1),
     sso: z
