@@ -194,6 +194,8 @@ export class ArgoCd extends Construct {
       helm: this.release,
       folder,
       installsCrdsOf: 'argo-cd',
+      // dex.config reads the GitHub OAuth app from this Secret (`$argocd-dex-github:clientSecret`).
+      requires: [{ kind: 'Secret', namespace: ARGOCD_NAMESPACE, name: DEX_GITHUB_SECRET.name }],
       clusterResources: [
         { group: '', kind: 'Namespace' },
         { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },

@@ -12,7 +12,7 @@ import {
   ClusterIssuer,
   type ClusterIssuerSpecAcmeSolversDns01,
 } from '../imports/cert-manager.io';
-import { configAppName } from '../lib/naming';
+import { CERT_MANAGER_NAMESPACE, configAppName } from '../lib/naming';
 import type { SiteSpec } from '../lib/site/schema';
 import { charts } from '../lib/versions';
 import { resources, type Resources } from './lib/k8s-types';
@@ -20,7 +20,7 @@ import { PlatformNamespace } from './lib/namespace';
 import type { HelmRelease, Platform } from './lib/platform';
 import type { SecretRef } from './lib/secret-refs';
 
-export const CERT_MANAGER_NAMESPACE = 'cert-manager';
+export { CERT_MANAGER_NAMESPACE };
 
 export const ACME_SERVERS = {
   'letsencrypt-production': 'https://acme-v02.api.letsencrypt.org/directory',

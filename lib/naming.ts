@@ -6,6 +6,9 @@
 /** Namespace Argo CD runs in; every Application and AppProject lives there. */
 export const ARGOCD_NAMESPACE = 'argocd';
 
+/** Namespace of cert-manager: ClusterIssuers read their Secrets from it (its cluster resource namespace). */
+export const CERT_MANAGER_NAMESPACE = 'cert-manager';
+
 /** The in-cluster API server, as Argo CD names it. */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
 

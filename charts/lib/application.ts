@@ -4,6 +4,7 @@
  */
 import { Construct } from 'constructs';
 import { Application, type ApplicationSpecSources } from '../../imports/argoproj.io';
+import { PROVIDES_ANNOTATION, REQUIRES_ANNOTATION } from '../../lib/checks/references';
 import { ARGOCD_NAMESPACE, IN_CLUSTER } from '../../lib/naming';
 import { gitopsPath } from '../../lib/site/load';
 import type { SiteSpec } from '../../lib/site/schema';
@@ -12,10 +13,11 @@ import type { ApplicationRegistration, ObjectRef } from './platform';
 /** The annotation Argo CD orders by, within one sync of the parent. */
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 
-/** Objects an Application's chart creates, as `Kind/namespace/name` (or `Kind/name`), comma-separated. */
-export const PROVIDES_ANNOTATION = 'ouchi.dev/provides';
-/** Objects an Application's Helm values refer to, in the same form. */
-export const REQUIRES_ANNOTATION = 'ouchi.dev/requires';
+/*
+ * Objects an Application's chart creates (PROVIDES) and its Helm values refer to (REQUIRES), as
+ * `Kind/namespace/name` or `Kind/name`, comma-separated: read by the reference check.
+ */
+export { PROVIDES_ANNOTATION, REQUIRES_ANNOTATION };
 
 export function formatRef(ref: ObjectRef): string {
   return ref.namespace === undefined ? `${ref.kind}/${ref.name}` : `${ref.kind}/${ref.namespace}/${ref.name}`;
