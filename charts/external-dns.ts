@@ -131,7 +131,9 @@ export class ExternalDns extends Construct {
       folder,
       extraSources: [dnsEndpointCrdSource()],
       installsCrdsOf: 'external-dns',
-      requires: [{ kind: 'Secret', namespace: EXTERNAL_DNS_NAMESPACE, name: externalDnsSecret(platform.site).name }],
+      requires: [
+        { kind: 'Secret', namespace: EXTERNAL_DNS_NAMESPACE, name: externalDnsSecret(platform.site).name },
+      ],
       clusterResources: [
         { group: '', kind: 'Namespace' },
         { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },

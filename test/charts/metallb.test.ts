@@ -87,7 +87,10 @@ describe('MetalLB', () => {
       kind: 'CustomResourceDefinition',
     });
     const storage = objects().get('apps/appproject-storage.yaml');
-    expect(storage.spec.sourceRepos).toEqual(['https://github.com/ouchi-lab/ouchi-gitops.git']);
-    expect(storage.spec.clusterResourceWhitelist).toEqual([]);
+    expect(storage.spec.sourceRepos).not.toContain('https://metallb.github.io/metallb');
+    expect(storage.spec.destinations).not.toContainEqual({
+      server: 'https://kubernetes.default.svc',
+      namespace: 'metallb-system',
+    });
   });
 });
