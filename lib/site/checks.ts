@@ -206,6 +206,64 @@ export const checkCeph: SiteCheck = (site) => {
   return problems;
 };
 
+/** MOCO runs 1, 3 or 5 instances (semi-synchronous replication needs a majority); names are unique. */
+export const checkDatabases: SiteCheck = (site) => {
+  const problems: SiteProblem[] = [];
+  const seen = new Map<string, number>();
+  site.databases.mysql.forEach((db, i) => {
+    if (![1, 3, 5].includes(db.replicas)) {
+      problems.push({
+        path: `databases.mysql[${i}].replicas`,
+        message: `${db.replicas} is not a MOCO replica count; use 1, 3 or 5 (an odd count keeps a majority for semi-sync)`,
+      });
+    }
+    const id = `${db.namespace}/${db.name}`;
+    const first = seen.get(id);
+    if (first !== undefined) {
+      problems.push({
+        path: `databases.mysql[${i}].name`,
+        message: `${id} is already used by databases.mysql[${first}]`,
+      });
+    } else {
+      seen.set(id, i);
+    }
+  });
+  return problems;
+};
+
+/** VictoriaMetrics replication fits its storage nodes; receivers named by routes exist and are unique. */
+export const checkMonitoring: SiteCheck = (site) => {
+  const problems: SiteProblem[] = [];
+  const m = site.monitoring;
+  if (m.replicationFactor > m.replicas.storage) {
+    problems.push({
+      path: 'monitoring.replicationFactor',
+      message: `${m.replicationFactor} copies need ${m.replicationFactor} vmstorage replicas, but monitoring.replicas.storage is ${m.replicas.storage}`,
+    });
+  }
+  const names = new Map<string, number>();
+  m.receivers.forEach((r, i) => {
+    if (names.has(r.name)) {
+      problems.push({
+        path: `monitoring.receivers[${i}].name`,
+        message: `${r.name} is already used by monitoring.receivers[${names.get(r.name)}]`,
+      });
+    } else {
+      names.set(r.name, i);
+    }
+  });
+  for (const key of ['defaultReceiver', 'heartbeat'] as const) {
+    const name = m[key];
+    if (name !== undefined && !names.has(name)) {
+      problems.push({
+        path: `monitoring.${key}`,
+        message: `${name} is not a receiver; use one of ${[...names.keys()].join(', ')}`,
+      });
+    }
+  }
+  return problems;
+};
+
 /** Every cross-field check, in the order their problems are reported. */
 export const siteChecks: readonly SiteCheck[] = [
   checkRanges,
@@ -214,6 +272,8 @@ export const siteChecks: readonly SiteCheck[] = [
   checkQuorum,
   checkEnvoyAddress,
   checkCeph,
+  checkDatabases,
+  checkMonitoring,
 ];
 
 export function checkSite(site: SiteSpec, checks: readonly SiteCheck[] = siteChecks): SiteProblem[] {

@@ -180,6 +180,119 @@ export const siteSchema = z
       })
       .strict()
       .default({ ceph: { mons: 3, osdSizeGiB: 200, blockReplicas: 3, objectReplicas: 3 } }),
+    databases: z
+      .object({
+        mysql: z
+          .array(
+            z
+              .object({
+                name: dnsLabel.describe('MySQLCluster name.'),
+                namespace: dnsLabel.default('mysql').describe('Namespace of the cluster.'),
+                replicas: z
+                  .number()
+                  .int()
+                  .default(3)
+                  .describe('1, 3 or 5: MOCO runs semi-synchronous replication.'),
+                storageGiB: z
+                  .number()
+                  .int()
+                  .min(1)
+                  .default(10)
+                  .describe('Data volume per instance, on TopoLVM.'),
+                backupSchedule: z
+                  .string()
+                  .min(1)
+                  .default('0 3 * * *')
+                  .describe('Cron schedule of the full backup to the Ceph S3 bucket.'),
+              })
+              .strict(),
+          )
+          .default([]),
+      })
+      .strict()
+      .default({ mysql: [] }),
+    monitoring: z
+      .object({
+        retention: z
+          .string()
+          .regex(/^\d+[hdwy]$/, { error: 'must be a duration like 30d' })
+          .default('30d'),
+        storageGiB: z.number().int().min(1).default(50).describe('vmstorage volume per replica, on TopoLVM.'),
+        replicas: z
+          .object({
+            storage: z.number().int().min(1).default(2),
+            select: z.number().int().min(1).default(2),
+            insert: z.number().int().min(1).default(2),
+          })
+          .strict()
+          .default({ storage: 2, select: 2, insert: 2 }),
+        replicationFactor: z
+          .number()
+          .int()
+          .min(1)
+          .default(2)
+          .describe('Copies of each sample vminsert writes: at most the vmstorage replicas.'),
+        receivers: z
+          .array(
+            z.discriminatedUnion('type', [
+              z
+                .object({
+                  type: z.literal('slack'),
+                  name: dnsLabel,
+                  channel: z.string().min(1).describe('Channel, e.g. #alerts. The webhook URL is sealed.'),
+                })
+                .strict(),
+              z
+                .object({ type: z.literal('discord'), name: dnsLabel })
+                .strict()
+                .describe('The webhook URL is sealed.'),
+              z
+                .object({ type: z.literal('webhook'), name: dnsLabel })
+                .strict()
+                .describe('The URL is sealed.'),
+              z
+                .object({
+                  type: z.literal('email'),
+                  name: dnsLabel,
+                  to: z.email(),
+                  from: z.email(),
+                  smarthost: z.string().regex(/^[^:\s]+:\d+$/, { error: 'must be host:port' }),
+                  username: z.string().min(1).describe('SMTP user; the password is sealed.'),
+                })
+                .strict(),
+            ]),
+          )
+          .min(1, { error: 'at least one receiver is needed, or alerts reach nobody' })
+          .describe('Where alerts go. Their URLs and passwords come from the sealed store.'),
+        defaultReceiver: dnsLabel
+          .optional()
+          .describe('Receiver of every alert. Default: the first receiver.'),
+        heartbeat: dnsLabel
+          .optional()
+          .describe(
+            'Receiver of the always-firing Watchdog alert (a dead man’s switch, e.g. healthchecks.io).',
+          ),
+      })
+      .strict(),
+    logging: z
+      .object({
+        retention: z
+          .string()
+          .regex(/^\d+h$/, { error: 'must be hours like 744h' })
+          .default('744h')
+          .describe('How long Loki keeps logs.'),
+      })
+      .strict()
+      .default({ retention: '744h' }),
+    grafana: z
+      .object({
+        loginForm: z
+          .boolean()
+          .default(false)
+          .describe('Show the username/password form besides GitHub login (off: GitHub only).'),
+      })
+      .strict()
+      .default({ loginForm: false }),
     volumeGroup: dnsLabel.default('ouchi-vg').describe('Name of the LVM volume group on every node.'),
     nodes: z.array(nodeSchema).min(1),
     sso: z
