@@ -9,6 +9,7 @@ import { CertManager } from './cert-manager';
 import { Contour } from './contour';
 import { ExternalDns } from './external-dns';
 import { Metallb } from './metallb';
+import { Moco } from './moco';
 import { RookCeph } from './rook-ceph';
 import { SealedSecrets } from './sealed-secrets';
 import { Topolvm } from './topolvm';
@@ -22,6 +23,7 @@ export interface PlatformComponents {
   readonly externalDns: ExternalDns;
   readonly topolvm: Topolvm;
   readonly rookCeph: RookCeph;
+  readonly moco: Moco;
 }
 
 export function buildPlatform(site: SiteSpec): { platform: Platform; components: PlatformComponents } {
@@ -34,9 +36,20 @@ export function buildPlatform(site: SiteSpec): { platform: Platform; components:
   const externalDns = new ExternalDns(platform);
   const topolvm = new Topolvm(platform);
   const rookCeph = new RookCeph(platform);
+  const moco = new Moco(platform);
   platform.finalize();
   return {
     platform,
-    components: { argocd, sealedSecrets, metallb, certManager, contour, externalDns, topolvm, rookCeph },
+    components: {
+      argocd,
+      sealedSecrets,
+      metallb,
+      certManager,
+      contour,
+      externalDns,
+      topolvm,
+      rookCeph,
+      moco,
+    },
   };
 }

@@ -170,6 +170,8 @@ export const images = {
   envoy: { registry: 'docker.io', repository: 'bitnamilegacy/envoy', tag: '1.34.5-debian-12-r0' },
   /** Ceph release Rook runs (Squid). */
   ceph: 'quay.io/ceph/ceph:v19.2.3',
+  /** MySQL built for MOCO. */
+  mysql: 'ghcr.io/cybozu-go/moco/mysql:8.4.8',
   /** Go toolchain image for cross-compiling build stages. */
   golang: 'docker.io/library/golang:1.25-bookworm',
 } as const;
