@@ -6,11 +6,14 @@ import type { SiteSpec } from '../lib/site/schema';
 import { Platform } from './lib/platform';
 import { ArgoCd } from './argocd';
 import { CertManager } from './cert-manager';
-import { Contour } from './contour';
+import { Contour, CONTOUR_NAMESPACE } from './contour';
 import { ExternalDns } from './external-dns';
 import { Metallb } from './metallb';
-import { Moco } from './moco';
-import { RookCeph } from './rook-ceph';
+import { KubeStateMetrics } from './kube-state-metrics';
+import { Moco, MOCO_NAMESPACE } from './moco';
+import { NodeExporter, NODE_EXPORTER_NAMESPACE } from './node-exporter';
+import { VictoriaMetrics } from './victoria-metrics';
+import { RookCeph, ROOK_NAMESPACE } from './rook-ceph';
 import { SealedSecrets } from './sealed-secrets';
 import { Topolvm } from './topolvm';
 
@@ -24,6 +27,7 @@ export interface PlatformComponents {
   readonly topolvm: Topolvm;
   readonly rookCeph: RookCeph;
   readonly moco: Moco;
+  readonly victoriaMetrics: VictoriaMetrics;
 }
 
 export function buildPlatform(site: SiteSpec): { platform: Platform; components: PlatformComponents } {
@@ -37,6 +41,18 @@ export function buildPlatform(site: SiteSpec): { platform: Platform; components:
   const topolvm = new Topolvm(platform);
   const rookCeph = new RookCeph(platform);
   const moco = new Moco(platform);
+  new NodeExporter(platform);
+  new KubeStateMetrics(platform);
+  const victoriaMetrics = new VictoriaMetrics(platform, {
+    scrapeNamespaces: {
+      metallb: metallb.namespace,
+      contour: CONTOUR_NAMESPACE,
+      rook: ROOK_NAMESPACE,
+      moco: MOCO_NAMESPACE,
+      mysql: [...new Set(site.databases.mysql.map((db) => db.namespace))],
+      nodeExporter: NODE_EXPORTER_NAMESPACE,
+    },
+  });
   platform.finalize();
   return {
     platform,
@@ -50,6 +66,7 @@ export function buildPlatform(site: SiteSpec): { platform: Platform; components:
       topolvm,
       rookCeph,
       moco,
+      victoriaMetrics,
     },
   };
 }

@@ -40,3 +40,23 @@ export const CONTROL_PLANE_TOLERATION: Toleration = {
   operator: 'Exists',
   effect: 'NoSchedule',
 };
+
+/** The shape of cdk8s-imported quantity classes (e.g. `XxxResourcesLimits.fromString('1Gi')`). */
+export interface QuantityClass<T> {
+  fromString(value: string): T;
+}
+
+/** Resources in the quantity classes a CRD binding wants. */
+export function quantities<L, R>(
+  r: Resources,
+  limits: QuantityClass<L>,
+  requests: QuantityClass<R>,
+): { limits: Record<string, L>; requests: Record<string, R> } {
+  const convert = <T>(list: ResourceList, q: QuantityClass<T>): Record<string, T> =>
+    Object.fromEntries(
+      Object.entries(list)
+        .filter((entry): entry is [string, string] => entry[1] !== undefined)
+        .map(([k, v]) => [k, q.fromString(v)]),
+    );
+  return { limits: convert(r.limits, limits), requests: convert(r.requests, requests) };
+}

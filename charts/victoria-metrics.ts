@@ -1,0 +1,312 @@
+/**
+ * Metrics and alerting on VictoriaMetrics: the operator chart (with its CRDs) as `victoria-metrics`,
+ * and in `victoria-metrics-config` an HA VMCluster on TopoLVM, a VMAgent remote-writing to it, scrapes
+ * of every platform component and of the nodes, VMAlert with the default rules, and VMAlertmanager
+ * whose receivers come from the site file with their URLs and passwords from the sealed store.
+ */
+import { Construct } from 'constructs';
+import {
+  VmAgent,
+  VmAgentSpecResourcesLimits,
+  VmAgentSpecResourcesRequests,
+  VmAlert,
+  VmAlertSpecResourcesLimits,
+  VmAlertSpecResourcesRequests,
+  VmAlertmanager,
+  VmAlertmanagerSpecResourcesLimits,
+  VmAlertmanagerSpecResourcesRequests,
+  VmAlertmanagerConfig,
+  type VmAlertmanagerConfigSpecReceivers,
+  VmNodeScrape,
+  VmNodeScrapeSpecScheme,
+  VmPodScrape,
+  VmRule,
+  VmServiceScrape,
+} from '../imports/operator.victoriametrics.com';
+import { configAppName } from '../lib/naming';
+import type { SiteSpec } from '../lib/site/schema';
+import { charts } from '../lib/versions';
+import { DEFAULT_ALERT_GROUPS, type AlertGroup } from './lib/alert-rules';
+import { quantities, resources, type Resources } from './lib/k8s-types';
+import { PlatformNamespace } from './lib/namespace';
+import type { HelmRelease, ObjectRef, Platform } from './lib/platform';
+import { scrapeTargets, type ScrapeNamespaces, type ScrapeTarget } from './lib/scrape-targets';
+import type { SecretRef } from './lib/secret-refs';
+import { VmCluster } from './lib/vm-cluster';
+import { defaultStorageClass } from './topolvm';
+
+export const MONITORING_NAMESPACE = 'monitoring';
+/** Name of the VMCluster, VMAgent, VMAlert and VMAlertmanager. */
+export const VM_NAME = 'ouchi';
+/** Port of the Alertmanager Service the operator creates. */
+const ALERTMANAGER_PORT = 9093;
+
+type Receiver = SiteSpec['monitoring']['receivers'][number];
+
+/** The sealed Secret with every receiver's URL (key: receiver name) or password (`<name>-password`). */
+export function receiversSecret(site: SiteSpec): SecretRef {
+  return {
+    namespace: MONITORING_NAMESPACE,
+    name: 'alertmanager-receivers',
+    keys: site.monitoring.receivers.map((r) => (r.type === 'email' ? `${r.name}-password` : r.name)),
+  };
+}
+
+/** One Alertmanager receiver; every URL and password is a reference into the sealed Secret. */
+export function receiverConfig(receiver: Receiver, secretName: string): VmAlertmanagerConfigSpecReceivers {
+  const secret = (key: string) => ({ name: secretName, key });
+  switch (receiver.type) {
+    case 'slack':
+      return {
+        name: receiver.name,
+        slackConfigs: [{ apiUrl: secret(receiver.name), channel: receiver.channel, sendResolved: true }],
+      };
+    case 'discord':
+      return {
+        name: receiver.name,
+        discordConfigs: [{ webhookUrlSecret: secret(receiver.name), sendResolved: true }],
+      };
+    case 'webhook':
+      return {
+        name: receiver.name,
+        webhookConfigs: [{ urlSecret: secret(receiver.name), sendResolved: true }],
+      };
+    case 'email':
+      return {
+        name: receiver.name,
+        emailConfigs: [
+          {
+            to: receiver.to,
+            from: receiver.from,
+            smarthost: receiver.smarthost,
+            authUsername: receiver.username,
+            authPassword: secret(`${receiver.name}-password`),
+            requireTls: true,
+            sendResolved: true,
+          },
+        ],
+      };
+  }
+}
+
+export interface VictoriaMetricsValues {
+  readonly crds: { readonly enabled: boolean };
+  readonly resources: Resources;
+  /** Webhook certificates from cert-manager: a Helm-generated CA would change on every Argo CD render. */
+  readonly admissionWebhooks: {
+    readonly enabled: boolean;
+    readonly certManager: { readonly enabled: boolean };
+  };
+}
+
+export interface VictoriaMetricsProps {
+  /** Namespaces of the components to scrape. */
+  readonly scrapeNamespaces: Omit<ScrapeNamespaces, 'monitoring'>;
+  /**
+   * Sync wave of the operator (after cert-manager); `victoria-metrics-config` syncs one wave later.
+   * @default 2
+   */
+  readonly wave?: number;
+  /**
+   * Alert rules.
+   * @default DEFAULT_ALERT_GROUPS
+   */
+  readonly alertGroups?: readonly AlertGroup[];
+}
+
+export class VictoriaMetrics extends Construct {
+  readonly cluster: VmCluster;
+  readonly agent: VmAgent;
+  readonly alert: VmAlert;
+  readonly alertmanager: VmAlertmanager;
+  readonly targets: readonly ScrapeTarget[];
+
+  constructor(platform: Platform, props: VictoriaMetricsProps) {
+    super(platform, 'component-victoria-metrics');
+    const site = platform.site;
+    const monitoring = site.monitoring;
+    const wave = props.wave ?? 2;
+    const folder = platform.folder('victoria-metrics');
+    new PlatformNamespace(folder, { name: MONITORING_NAMESPACE, team: 'observability' });
+    const release: HelmRelease<VictoriaMetricsValues> = {
+      chart: charts['victoria-metrics-operator'],
+      releaseName: 'victoria-metrics',
+      values: {
+        crds: { enabled: true },
+        resources: resources('50m', '128Mi', { cpu: '500m', memory: '512Mi' }),
+        admissionWebhooks: { enabled: true, certManager: { enabled: true } },
+      },
+    };
+    platform.register({
+      name: 'victoria-metrics',
+      description: 'The VictoriaMetrics operator: metrics storage, scraping and alerting as CRs',
+      project: 'observability',
+      namespace: MONITORING_NAMESPACE,
+      wave,
+      helm: release,
+      folder,
+      installsCrdsOf: 'victoria-metrics-operator',
+      clusterResources: [
+        { group: '', kind: 'Namespace' },
+        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+        { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
+      ],
+    });
+
+    const config = platform.folder(configAppName('victoria-metrics'));
+    const storageClassName = defaultStorageClass(site);
+    this.cluster = new VmCluster(config, 'cluster', {
+      name: VM_NAME,
+      namespace: MONITORING_NAMESPACE,
+      retention: monitoring.retention,
+      replicationFactor: monitoring.replicationFactor,
+      replicas: monitoring.replicas,
+      storageClassName,
+      storageSize: `${monitoring.storageGiB}Gi`,
+      resources: {
+        storage: resources('100m', '512Mi', { cpu: '1', memory: '2Gi' }),
+        select: resources('100m', '256Mi', { cpu: '1', memory: '1Gi' }),
+        insert: resources('100m', '128Mi', { cpu: '1', memory: '512Mi' }),
+      },
+    });
+    this.agent = new VmAgent(config, 'agent', {
+      metadata: { name: VM_NAME, namespace: MONITORING_NAMESPACE },
+      spec: {
+        remoteWrite: [{ url: this.cluster.remoteWriteUrl }],
+        selectAllByDefault: true,
+        scrapeInterval: '30s',
+        replicaCount: 1,
+        resources: quantities(
+          resources('100m', '256Mi', { cpu: '1', memory: '1Gi' }),
+          VmAgentSpecResourcesLimits,
+          VmAgentSpecResourcesRequests,
+        ),
+      },
+    });
+
+    const alertmanagerUrl = `http://vmalertmanager-${VM_NAME}.${MONITORING_NAMESPACE}.svc:${ALERTMANAGER_PORT}`;
+    this.alert = new VmAlert(config, 'alert', {
+      metadata: { name: VM_NAME, namespace: MONITORING_NAMESPACE },
+      spec: {
+        datasource: { url: this.cluster.selectUrl },
+        remoteRead: { url: this.cluster.selectUrl },
+        remoteWrite: { url: this.cluster.insertUrl },
+        notifier: { url: alertmanagerUrl },
+        evaluationInterval: '30s',
+        selectAllByDefault: true,
+        resources: quantities(
+          resources('50m', '64Mi'),
+          VmAlertSpecResourcesLimits,
+          VmAlertSpecResourcesRequests,
+        ),
+      },
+    });
+    this.alertmanager = new VmAlertmanager(config, 'alertmanager', {
+      metadata: { name: VM_NAME, namespace: MONITORING_NAMESPACE },
+      spec: {
+        replicaCount: 1,
+        selectAllByDefault: true,
+        // Routes of VMAlertmanagerConfig would otherwise only match alerts from its own namespace.
+        disableNamespaceMatcher: true,
+        configRawYaml: 'route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n',
+        resources: quantities(
+          resources('25m', '64Mi'),
+          VmAlertmanagerSpecResourcesLimits,
+          VmAlertmanagerSpecResourcesRequests,
+        ),
+      },
+    });
+
+    const secret = receiversSecret(site);
+    const defaultReceiver = monitoring.defaultReceiver ?? monitoring.receivers[0].name;
+    new VmAlertmanagerConfig(config, 'receivers', {
+      metadata: { name: 'ouchi-receivers', namespace: MONITORING_NAMESPACE },
+      spec: {
+        route: {
+          receiver: defaultReceiver,
+          groupBy: ['alertname', 'namespace'],
+          routes: [
+            monitoring.heartbeat === undefined
+              ? { matchers: ['alertname="Watchdog"'], receiver: 'blackhole-watchdog' }
+              : { matchers: ['alertname="Watchdog"'], receiver: monitoring.heartbeat, repeat_interval: '5m' },
+          ],
+        },
+        receivers: [
+          ...monitoring.receivers.map((r) => receiverConfig(r, secret.name)),
+          ...(monitoring.heartbeat === undefined ? [{ name: 'blackhole-watchdog' }] : []),
+        ],
+      },
+    });
+
+    new VmRule(config, 'rules', {
+      metadata: { name: 'ouchi-platform', namespace: MONITORING_NAMESPACE },
+      spec: {
+        groups: (props.alertGroups ?? DEFAULT_ALERT_GROUPS).map((g) => ({
+          name: g.name,
+          rules: g.rules.map((r) => ({
+            alert: r.alert,
+            expr: r.expr,
+            for: r.for,
+            labels: { severity: r.severity },
+            annotations: { summary: r.summary, description: r.description },
+          })),
+        })),
+      },
+    });
+
+    // The kubelet and cAdvisor of every node.
+    for (const [name, path] of [
+      ['kubelet', '/metrics'],
+      ['cadvisor', '/metrics/cadvisor'],
+    ] as const) {
+      new VmNodeScrape(config, `node-${name}`, {
+        metadata: { name, namespace: MONITORING_NAMESPACE },
+        spec: {
+          scheme: VmNodeScrapeSpecScheme.HTTPS,
+          port: '10250',
+          path,
+          bearerTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+          tlsConfig: { insecureSkipVerify: true },
+          interval: '30s',
+        },
+      });
+    }
+    this.targets = scrapeTargets({ ...props.scrapeNamespaces, monitoring: MONITORING_NAMESPACE });
+    for (const t of this.targets) {
+      const common = {
+        namespaceSelector: { matchNames: [t.namespace] },
+        selector: { matchLabels: { ...t.matchLabels } },
+      };
+      if (t.kind === 'pod') {
+        new VmPodScrape(config, `scrape-${t.name}`, {
+          metadata: { name: t.name, namespace: MONITORING_NAMESPACE },
+          spec: {
+            ...common,
+            podMetricsEndpoints: t.endpoints.map((e) => ({ port: e.port, path: e.path ?? '/metrics' })),
+          },
+        });
+      } else {
+        new VmServiceScrape(config, `scrape-${t.name}`, {
+          metadata: { name: t.name, namespace: MONITORING_NAMESPACE },
+          spec: {
+            ...common,
+            endpoints: t.endpoints.map((e) => ({ port: e.port, path: e.path ?? '/metrics' })),
+          },
+        });
+      }
+    }
+
+    const requires: ObjectRef[] = [{ kind: 'Secret', namespace: secret.namespace, name: secret.name }];
+    platform.register({
+      name: configAppName('victoria-metrics'),
+      description: 'HA VMCluster, VMAgent, scrapes, alert rules, VMAlert, VMAlertmanager and receivers',
+      project: 'observability',
+      namespace: MONITORING_NAMESPACE,
+      wave: wave + 1,
+      folder: config,
+      requires,
+    });
+  }
+}
