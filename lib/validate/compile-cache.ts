@@ -1,14 +1,20 @@
 /**
  * Compiles JSON Schemas with Ajv once and caches the compiled validators: in memory for the process,
- * and on disk as Ajv standalone modules so a cold process skips compilation entirely. The cache key is
- * the hash of everything that determines the code: the schema source hash, the transform version and
- * the Ajv options.
+ * and on disk as one Ajv standalone module per set of schemas, so a cold process skips compilation.
+ *
+ * The schemas a synth needs are compiled together in one Ajv instance: Kubernetes kinds share most of
+ * their definitions (PodSpec, ObjectMeta...), and one instance compiles each shared definition once.
+ * Loading one bundle is several times faster than loading one module per kind, each with its own copy
+ * of PodSpec. Entries are keyed by the hash of everything that determines the code: the schema
+ * source hashes, the transform version and the Ajv options.
  */
 import Ajv, { type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { Script } from 'node:vm';
 
 export type { ErrorObject };
 
@@ -23,26 +29,35 @@ const AJV_OPTIONS: Options = {
 };
 
 /** Bump when the way schemas are transformed before compiling changes, so old disk entries are unused. */
-export const TRANSFORM_VERSION = '4';
+export const TRANSFORM_VERSION = '5';
 
 export interface CompileCacheOptions {
-  /** Directory for standalone validator modules; undefined keeps the cache in memory only. */
+  /** Directory for standalone validator bundles; undefined keeps the cache in memory only. */
   readonly dir?: string;
 }
 
 export interface SchemaRequest {
   /** Stable identity of the schema content (e.g. source sha256 + definition name). */
   readonly key: string;
-  /** Builds the root schema and the schemas it references; called only on a cache miss. */
+  /**
+   * Builds the root schema and the schemas it references (each with a unique `$id`; a reference
+   * shared by several requests is added once). Called only on a cache miss.
+   */
   readonly build: () => { root: object; refs?: readonly object[] };
+}
+
+function hash(text: string): string {
+  return createHash('sha256')
+    .update(`${TRANSFORM_VERSION}\0${JSON.stringify(AJV_OPTIONS)}\0${text}`)
+    .digest('hex');
 }
 
 export class CompileCache {
   private readonly memory = new Map<string, CompiledValidator>();
   private readonly dir?: string;
-  /** Compilations done by this process (for benchmarks and tests). */
+  /** Schemas compiled by this process (for benchmarks and tests). */
   compiled = 0;
-  /** Validators loaded from disk by this process. */
+  /** Validators loaded from disk bundles by this process. */
   loaded = 0;
 
   constructor(options: CompileCacheOptions = {}) {
@@ -50,45 +65,108 @@ export class CompileCache {
   }
 
   static hash(key: string): string {
-    return createHash('sha256')
-      .update(`${TRANSFORM_VERSION}\0${JSON.stringify(AJV_OPTIONS)}\0${key}`)
-      .digest('hex');
+    return hash(key);
   }
 
   get(request: SchemaRequest): CompiledValidator {
-    const id = CompileCache.hash(request.key);
-    const hit = this.memory.get(id);
-    if (hit) return hit;
-    const validator = this.fromDisk(id) ?? this.compile(id, request);
-    this.memory.set(id, validator);
-    return validator;
+    return this.getMany([request])[0];
   }
 
-  private fromDisk(id: string): CompiledValidator | undefined {
+  /** Validators for all requests; the ones not in memory are loaded or compiled as one bundle. */
+  getMany(requests: readonly SchemaRequest[]): CompiledValidator[] {
+    const missing = new Map<string, SchemaRequest>();
+    for (const r of requests) {
+      const id = hash(r.key);
+      if (!this.memory.has(id)) missing.set(id, r);
+    }
+    if (missing.size > 0) {
+      const ids = [...missing.keys()].sort();
+      const bundleId = hash(ids.join('\n'));
+      const fns = this.fromDisk(bundleId, ids) ?? this.compile(bundleId, ids, missing);
+      for (const id of ids) this.memory.set(id, wrap(fns[exportName(id)]));
+    }
+    return requests.map((r) => this.memory.get(hash(r.key))!);
+  }
+
+  /** Bundles loaded without a usable V8 code cache; `saveCodeCache()` writes one for each. */
+  private readonly uncached: { script: Script; path: string }[] = [];
+
+  private fromDisk(bundleId: string, ids: readonly string[]): Record<string, ValidateFunction> | undefined {
     if (this.dir === undefined) return undefined;
-    const file = join(this.dir, `${id}.js`);
+    const file = join(this.dir, `${bundleId}.js`);
     if (!existsSync(file)) return undefined;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const fn = require(file) as ValidateFunction;
-    this.loaded++;
-    return wrap(fn);
+    const fns = this.loadModule(file);
+    if (!ids.every((id) => typeof fns[exportName(id)] === 'function')) return undefined;
+    this.loaded += ids.length;
+    return fns;
   }
 
-  private compile(id: string, request: SchemaRequest): CompiledValidator {
-    const { root, refs = [] } = request.build();
+  /**
+   * Loads a bundle with V8's code cache beside it (`.v8`): a bundle is megabytes of generated code,
+   * and parsing it, then compiling each function on first call, costs more than validating.
+   */
+  private loadModule(file: string): Record<string, ValidateFunction> {
+    const cachePath = `${file}.v8`;
+    const cachedData = existsSync(cachePath) ? readFileSync(cachePath) : undefined;
+    const script = new Script(`(function (module, exports, require) {${readFileSync(file, 'utf8')}\n})`, {
+      filename: file,
+      cachedData,
+    });
+    if (cachedData === undefined || script.cachedDataRejected === true)
+      this.uncached.push({ script, path: cachePath });
+    const module = { exports: {} as Record<string, ValidateFunction> };
+    (script.runInThisContext() as (m: object, e: object, r: NodeJS.Require) => void)(
+      module,
+      module.exports,
+      createRequire(__filename),
+    );
+    return module.exports;
+  }
+
+  /**
+   * Writes V8 code caches for bundles loaded without one. Call after validating, so the cache holds
+   * the functions validation compiled.
+   */
+  saveCodeCache(): void {
+    for (const { script, path } of this.uncached.splice(0)) {
+      const tmp = `${path}.${process.pid}.tmp`;
+      writeFileSync(tmp, script.createCachedData());
+      renameSync(tmp, path);
+    }
+  }
+
+  private compile(bundleId: string, ids: readonly string[], requests: ReadonlyMap<string, SchemaRequest>) {
     const ajv = new Ajv(AJV_OPTIONS);
-    for (const ref of refs) ajv.addSchema(ref);
-    const fn = ajv.compile(root);
-    this.compiled++;
+    const added = new Set<string>();
+    const fns: Record<string, ValidateFunction> = {};
+    for (const id of ids) {
+      const { root, refs = [] } = requests.get(id)!.build();
+      for (const ref of refs) {
+        const refId = (ref as { $id?: string }).$id;
+        if (refId === undefined) throw new Error('a referenced schema needs an $id');
+        if (!added.has(refId)) {
+          ajv.addSchema(ref);
+          added.add(refId);
+        }
+      }
+      ajv.addSchema(root, exportName(id));
+      fns[exportName(id)] = ajv.getSchema(exportName(id))!;
+      this.compiled++;
+    }
     if (this.dir !== undefined) {
       mkdirSync(this.dir, { recursive: true });
-      const file = join(this.dir, `${id}.js`);
+      const file = join(this.dir, `${bundleId}.js`);
       const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, standaloneCode(ajv, fn));
+      const exports = Object.fromEntries(ids.map((id) => [exportName(id), exportName(id)]));
+      writeFileSync(tmp, standaloneCode(ajv, exports));
       renameSync(tmp, file);
     }
-    return wrap(fn);
+    return fns;
   }
+}
+
+function exportName(id: string): string {
+  return `v${id.slice(0, 32)}`;
 }
 
 function wrap(fn: ValidateFunction): CompiledValidator {

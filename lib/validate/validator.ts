@@ -3,7 +3,7 @@
  * each supported version, custom resources against their CRD, Argo CD Helm values against the chart's
  * values.schema.json. An object no schema knows is an error, never a silent skip.
  */
-import { CompileCache, type CompiledValidator, type ErrorObject } from './compile-cache';
+import { CompileCache, type ErrorObject, type SchemaRequest } from './compile-cache';
 import {
   overlayValuesSchema,
   strictCrdSchema,
@@ -178,14 +178,14 @@ export class ManifestValidator {
     return defs;
   }
 
-  private coreValidator(k8s: K8sSchema, definition: string): CompiledValidator {
-    return this.cache.get({
+  private coreRequest(k8s: K8sSchema, definition: string): SchemaRequest {
+    return {
       key: `k8s:${k8s.sha256}:${definition}`,
       build: () => ({
         root: { $ref: `k8s-${k8s.version}#/definitions/${definition}` },
         refs: [this.definitionsFor(k8s)],
       }),
-    });
+    };
   }
 
   /** The newest Kubernetes version: its ObjectMeta checks the metadata of custom resources. */
@@ -193,11 +193,11 @@ export class ManifestValidator {
     return this.schemas.k8s[this.schemas.k8s.length - 1];
   }
 
-  private crdValidator(key: string): CompiledValidator {
+  private crdRequest(key: string): SchemaRequest {
     const crd = this.schemas.crds.get(key);
     if (!crd) throw new Error(`no CRD schema for ${key}`);
     const meta = this.newest;
-    return this.cache.get({
+    return {
       key: `crd:${crd.sourceSha256}:${key}:meta:${meta.sha256}`,
       build: () => {
         const root = strictCrdSchema(crd.schema) as JsonObject;
@@ -216,20 +216,42 @@ export class ManifestValidator {
           refs: [this.definitionsFor(meta)],
         };
       },
-    });
+    };
   }
 
-  private helmValidator(chart: string): CompiledValidator | undefined {
+  private helmRequest(chart: string): SchemaRequest | undefined {
     const helm = this.schemas.helm.get(chart);
     if (!helm) return undefined;
-    return this.cache.get({
+    return {
       key: `helm-overlay:${helm.sha256}`,
       build: () => ({ root: overlayValuesSchema(helm.schema) as JsonObject }),
+    };
+  }
+
+  /** Every schema a manifest is checked against. */
+  private requestsFor(manifest: Manifest): SchemaRequest[] {
+    const { apiVersion, kind } = manifest.object;
+    if (typeof apiVersion !== 'string' || typeof kind !== 'string') return [];
+    const key = gvkKey(apiVersion, kind);
+    if (this.schemas.crds.has(key)) {
+      const helm = helmSources(manifest).flatMap(([source]) => {
+        const request = source.chart === undefined ? undefined : this.helmRequest(source.chart);
+        return request ? [request] : [];
+      });
+      return [this.crdRequest(key), ...helm];
+    }
+    return this.schemas.k8s.flatMap((k8s) => {
+      const definition = k8s.gvk.get(key);
+      return definition ? [this.coreRequest(k8s, definition)] : [];
     });
   }
 
   validate(manifests: readonly Manifest[]): Finding[] {
-    return manifests.flatMap((m) => this.validateOne(m));
+    // Load or compile everything the set needs at once: one bundle shares the common definitions.
+    this.cache.getMany(manifests.flatMap((m) => this.requestsFor(m)));
+    const findings = manifests.flatMap((m) => this.validateOne(m));
+    this.cache.saveCodeCache();
+    return findings;
   }
 
   validateOne(manifest: Manifest): Finding[] {
@@ -253,7 +275,7 @@ export class ManifestValidator {
     if (this.schemas.crds.has(key)) {
       const crd = this.schemas.crds.get(key)!;
       findings.push(
-        ...toFindings(this.crdValidator(key)(object), object, {
+        ...toFindings(this.cache.get(this.crdRequest(key))(object), object, {
           file,
           object: name,
           schema: `CRD ${crd.component}`,
@@ -287,7 +309,7 @@ export class ManifestValidator {
     for (const k8s of this.schemas.k8s) {
       const definition = k8s.gvk.get(key);
       const produced: Finding[] = definition
-        ? toFindings(this.coreValidator(k8s, definition)(manifest.object), manifest.object, {
+        ? toFindings(this.cache.get(this.coreRequest(k8s, definition))(manifest.object), manifest.object, {
             file: manifest.file,
             object: name,
             schema: '',
@@ -320,17 +342,12 @@ export class ManifestValidator {
 
   /** Argo CD Applications carry Helm values; check them against the chart's schema where it ships one. */
   private validateHelmValues(manifest: Manifest, name: string): Finding[] {
-    const { object } = manifest;
-    if (object.kind !== 'Application' || !String(object.apiVersion).startsWith('argoproj.io/')) return [];
-    const spec = object.spec as { source?: HelmSource; sources?: HelmSource[] } | undefined;
-    const sources: [HelmSource, string][] = [];
-    if (spec?.source) sources.push([spec.source, '/spec/source']);
-    (spec?.sources ?? []).forEach((s, i) => sources.push([s, `/spec/sources/${i}`]));
     const findings: Finding[] = [];
-    for (const [source, pointer] of sources) {
+    for (const [source, pointer] of helmSources(manifest)) {
       if (!source.chart || source.helm?.valuesObject === undefined) continue;
-      const validator = this.helmValidator(source.chart);
-      if (!validator) continue;
+      const request = this.helmRequest(source.chart);
+      if (!request) continue;
+      const validator = this.cache.get(request);
       const values = source.helm.valuesObject;
       findings.push(
         ...toFindings(validator(values), values, {
@@ -348,4 +365,15 @@ export class ManifestValidator {
 interface HelmSource {
   chart?: string;
   helm?: { valuesObject?: unknown };
+}
+
+/** The sources of an Argo CD Application, each with its JSON pointer; none for other kinds. */
+function helmSources(manifest: Manifest): [HelmSource, string][] {
+  const { object } = manifest;
+  if (object.kind !== 'Application' || !String(object.apiVersion).startsWith('argoproj.io/')) return [];
+  const spec = object.spec as { source?: HelmSource; sources?: HelmSource[] } | undefined;
+  const sources: [HelmSource, string][] = [];
+  if (spec?.source) sources.push([spec.source, '/spec/source']);
+  (spec?.sources ?? []).forEach((s, i) => sources.push([s, `/spec/sources/${i}`]));
+  return sources;
 }

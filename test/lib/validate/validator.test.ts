@@ -155,20 +155,39 @@ describe('ManifestValidator', () => {
 });
 
 describe('CompileCache', () => {
-  it('compiles a schema once and loads it from disk in a new process-like cache', async () => {
+  it('compiles the schemas of a set once, as one bundle, and loads it from disk in a new cache', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ouchi-cache-'));
     try {
       const first = (await createValidator({ cacheDir: dir })).validator;
-      first.validate([{ file: 'f.yaml', object: deployment() }]);
-      expect(first.compileCache.compiled).toBe(2);
-      expect(readdirSync(dir).filter((f) => f.endsWith('.js'))).toHaveLength(2);
+      first.validate([
+        { file: 'f.yaml', object: deployment() },
+        { file: 'p.yaml', object: pool() },
+      ]);
+      // Deployment against two Kubernetes versions, and the IPAddressPool CRD.
+      expect(first.compileCache.compiled).toBe(3);
+      expect(readdirSync(dir).filter((f) => f.endsWith('.js'))).toHaveLength(1);
 
       const second = (await createValidator({ cacheDir: dir })).validator;
       const d = deployment();
       d.spec.replcas = 1;
-      expect(second.validate([{ file: 'f.yaml', object: d }])).toHaveLength(1);
+      expect(
+        second.validate([
+          { file: 'f.yaml', object: d },
+          { file: 'p.yaml', object: pool() },
+        ]),
+      ).toHaveLength(1);
       expect(second.compileCache.compiled).toBe(0);
-      expect(second.compileCache.loaded).toBe(2);
+      expect(second.compileCache.loaded).toBe(3);
+      // The first load wrote V8's code cache beside the bundle; the next load uses it.
+      expect(readdirSync(dir).filter((f) => f.endsWith('.js.v8'))).toHaveLength(1);
+      const third = (await createValidator({ cacheDir: dir })).validator;
+      expect(
+        third.validate([
+          { file: 'f.yaml', object: deployment() },
+          { file: 'p.yaml', object: pool() },
+        ]),
+      ).toEqual([]);
+      expect(third.compileCache.loaded).toBe(3);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
