@@ -1,0 +1,67 @@
+import { Chart } from 'cdk8s';
+import { MysqlCluster } from '../../charts/lib/mysql-cluster';
+import { Platform } from '../../charts/lib/platform';
+import { render, wave } from '../support/render';
+import { exampleSite, siteWith } from '../support/site';
+
+describe('MOCO', () => {
+  const out = render();
+  const cluster = out.get('moco-config/mysqlcluster-crawler.yaml');
+
+  it('names the claim template mysql-data, 10Gi on TopoLVM by default', () => {
+    expect(cluster.spec.volumeClaimTemplates).toEqual([
+      {
+        metadata: { name: 'mysql-data' },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: 'topolvm-nvme',
+          resources: { requests: { storage: '10Gi' } },
+        },
+      },
+    ]);
+    expect(cluster.spec.replicas).toBe(3);
+  });
+
+  it('backs up on a schedule to a Ceph S3 bucket claimed by an ObjectBucketClaim, with the claim’s credentials', () => {
+    const claim = out.get('moco-config/objectbucketclaim-crawler-backup.yaml');
+    const policy = out.get('moco-config/backuppolicy-crawler-backup.yaml');
+    expect(cluster.spec.backupPolicyName).toBe(policy.metadata.name);
+    expect(claim.spec).toEqual({ bucketName: 'moco-mysql-crawler', storageClassName: 'ceph-bucket' });
+    expect(policy.spec.schedule).toBe('0 3 * * *');
+    expect(policy.spec.jobConfig.bucketConfig).toEqual({
+      bucketName: claim.spec.bucketName,
+      endpointURL: 'http://rook-ceph-rgw-ouchi-s3.rook-ceph.svc:80',
+      region: 'us-east-1',
+      usePathStyle: true,
+    });
+    expect(policy.spec.jobConfig.envFrom).toEqual([{ secretRef: { name: claim.metadata.name } }]);
+    expect(
+      out.get(`moco-config/serviceaccount-${policy.spec.jobConfig.serviceAccountName}.yaml`),
+    ).toBeDefined();
+  });
+
+  it('syncs the clusters after MOCO and after Rook (bucket claims)', () => {
+    const config = wave(out.get('apps/application-moco-config.yaml'));
+    expect(wave(out.get('apps/application-moco.yaml'))).toBeLessThan(config);
+    expect(wave(out.get('apps/application-rook-ceph.yaml'))).toBeLessThan(config);
+  });
+
+  it.each([2, 4, 0])('rejects %i replicas in the site file, with the rule', (replicas) => {
+    expect(() => siteWith((s) => (s.databases.mysql[0].replicas = replicas))).toThrow(
+      `databases.mysql[0].replicas: ${replicas} is not a MOCO replica count; use 1, 3 or 5 (an odd count keeps a majority for semi-sync)`,
+    );
+  });
+
+  it('rejects even replicas in the construct too', () => {
+    const chart = new Chart(new Platform(exampleSite()), 'c');
+    expect(
+      () =>
+        new MysqlCluster(chart, 'db', {
+          name: 'db',
+          namespace: 'mysql',
+          replicas: 2 as 3,
+          storageClassName: 'topolvm-nvme',
+        }),
+    ).toThrow('MySQLCluster db: replicas 2 is not allowed; use 1, 3 or 5 (MOCO needs a majority)');
+  });
+});
