@@ -9,7 +9,10 @@ import { CertManager } from './cert-manager';
 import { Contour, CONTOUR_NAMESPACE } from './contour';
 import { ExternalDns } from './external-dns';
 import { Metallb } from './metallb';
+import { FluentBit } from './fluent-bit';
+import { Grafana } from './grafana';
 import { KubeStateMetrics } from './kube-state-metrics';
+import { Loki, LOGGING_NAMESPACE, LOKI_SERVICE } from './loki';
 import { Moco, MOCO_NAMESPACE } from './moco';
 import { NodeExporter, NODE_EXPORTER_NAMESPACE } from './node-exporter';
 import { VictoriaMetrics } from './victoria-metrics';
@@ -28,6 +31,8 @@ export interface PlatformComponents {
   readonly rookCeph: RookCeph;
   readonly moco: Moco;
   readonly victoriaMetrics: VictoriaMetrics;
+  readonly loki: Loki;
+  readonly grafana: Grafana;
 }
 
 export function buildPlatform(site: SiteSpec): { platform: Platform; components: PlatformComponents } {
@@ -53,6 +58,16 @@ export function buildPlatform(site: SiteSpec): { platform: Platform; components:
       nodeExporter: NODE_EXPORTER_NAMESPACE,
     },
   });
+  const loki = new Loki(platform);
+  new FluentBit(platform, {
+    loki: { host: `${LOKI_SERVICE.name}.${LOGGING_NAMESPACE}.svc`, port: LOKI_SERVICE.port },
+  });
+  const grafana = new Grafana(platform, {
+    datasources: [
+      { name: 'VictoriaMetrics', type: 'prometheus', url: victoriaMetrics.cluster.selectUrl },
+      loki.datasource,
+    ],
+  });
   platform.finalize();
   return {
     platform,
@@ -67,6 +82,8 @@ export function buildPlatform(site: SiteSpec): { platform: Platform; components:
       rookCeph,
       moco,
       victoriaMetrics,
+      loki,
+      grafana,
     },
   };
 }

@@ -79,7 +79,8 @@ export const charts = {
   },
   'grafana-operator': {
     chart: 'grafana-operator',
-    repoURL: 'ghcr.io/grafana/helm-charts',
+    // The release workflow publishes to the https repo too; Argo CD needs no OCI repository secret.
+    repoURL: 'https://grafana.github.io/helm-charts',
     version: '5.24.0',
     appVersion: 'v5.24.0',
   },
@@ -174,4 +175,13 @@ export const images = {
   mysql: 'ghcr.io/cybozu-go/moco/mysql:8.4.8',
   /** Go toolchain image for cross-compiling build stages. */
   golang: 'docker.io/library/golang:1.25-bookworm',
+} as const;
+
+/** Dashboards Grafana loads from grafana.com, pinned by id and revision. */
+export const dashboards = {
+  nodeExporterFull: { id: 1860, revision: 37, title: 'Node Exporter Full' },
+  ceph: { id: 2842, revision: 18, title: 'Ceph - Cluster' },
+  mysql: { id: 7362, revision: 5, title: 'MySQL Overview (mysqld_exporter, MOCO)' },
+  argocd: { id: 14584, revision: 1, title: 'Argo CD' },
+  victoriaMetricsCluster: { id: 11176, revision: 40, title: 'VictoriaMetrics - cluster' },
 } as const;

@@ -1,0 +1,200 @@
+/**
+ * Grafana through grafana-operator v5 (`grafana.integreatly.org/v1beta1`; the v4 `integreatly.org`
+ * API is dead): the operator chart as `grafana`, and in `grafana-config` a Grafana that logs in with
+ * GitHub (the site's org; client id and secret from the sealed store, through env), datasources for
+ * VictoriaMetrics and Loki derived from their constructs, dashboards from grafana.com by id and
+ * revision, and the UI behind `Expose`. Every content CR picks this Grafana by `instanceSelector`.
+ */
+import { Construct } from 'constructs';
+import {
+  Grafana as GrafanaResource,
+  GrafanaDashboard,
+  GrafanaDatasource,
+  GrafanaSpecDeploymentSpecTemplateSpecContainersResourcesLimits,
+  GrafanaSpecDeploymentSpecTemplateSpecContainersResourcesRequests,
+} from '../imports/grafana.integreatly.org';
+import { configAppName, fqdn } from '../lib/naming';
+import type { SiteSpec } from '../lib/site/schema';
+import { charts, dashboards } from '../lib/versions';
+import { Expose } from './lib/expose';
+import { quantities, resources, type Resources } from './lib/k8s-types';
+import { PlatformNamespace } from './lib/namespace';
+import type { HelmRelease, Platform } from './lib/platform';
+import type { SecretRef } from './lib/secret-refs';
+
+export const GRAFANA_NAMESPACE = 'grafana';
+export const GRAFANA_NAME = 'grafana';
+/** Label every dashboard and datasource selects this Grafana by. */
+export const INSTANCE_LABEL = { dashboards: 'ouchi' } as const;
+/** Service the operator creates for a Grafana named `grafana`. */
+export const GRAFANA_SERVICE = { name: `${GRAFANA_NAME}-service`, port: 3000 } as const;
+
+/** The GitHub OAuth app of Grafana, sealed in the store. */
+export const GRAFANA_OAUTH_SECRET: SecretRef = {
+  namespace: GRAFANA_NAMESPACE,
+  name: 'grafana-github-oauth',
+  keys: ['clientID', 'clientSecret'],
+};
+
+/** A datasource as the component that serves it describes it. */
+export interface DatasourceSource {
+  readonly name: string;
+  readonly type: 'prometheus' | 'loki';
+  readonly url: string;
+}
+
+/** grafana.ini, section by section (every value a string, as the operator wants). */
+export function grafanaConfig(site: SiteSpec, host: string): Record<string, Record<string, string>> {
+  const { org } = site.sso.github;
+  return {
+    server: { root_url: `https://${host}` },
+    auth: {
+      disable_login_form: String(!site.grafana.loginForm),
+      oauth_auto_login: String(!site.grafana.loginForm),
+    },
+    'auth.anonymous': { enabled: 'false' },
+    'auth.basic': { enabled: String(site.grafana.loginForm) },
+    'auth.github': {
+      enabled: 'true',
+      allow_sign_up: 'true',
+      // Id and secret come from GF_AUTH_GITHUB_CLIENT_ID / _SECRET, set from the sealed Secret.
+      scopes: 'user:email,read:org',
+      auth_url: 'https://github.com/login/oauth/authorize',
+      token_url: 'https://github.com/login/oauth/access_token',
+      api_url: 'https://api.github.com/user',
+      allowed_organizations: org,
+      role_attribute_path: `contains(groups[*], '@${org}/${site.sso.github.team}') && 'Admin' || 'Viewer'`,
+    },
+    // As in the reference home lab: viewers may edit dashboards in the UI (not save them).
+    users: { viewers_can_edit: 'true' },
+    analytics: { reporting_enabled: 'false', check_for_updates: 'false' },
+  };
+}
+
+export interface GrafanaOperatorValues {
+  readonly resources: Resources;
+}
+
+export interface GrafanaProps {
+  /** The VictoriaMetrics and Loki datasources, from their constructs. */
+  readonly datasources: readonly DatasourceSource[];
+  /**
+   * Sync wave of the operator; `grafana-config` syncs after VictoriaMetrics and Loki.
+   * @default 2
+   */
+  readonly wave?: number;
+  /** @default 4 */
+  readonly configWave?: number;
+  /**
+   * Host label of the UI.
+   * @default 'grafana'
+   */
+  readonly host?: string;
+}
+
+export class Grafana extends Construct {
+  readonly grafana: GrafanaResource;
+  readonly expose: Expose;
+
+  constructor(platform: Platform, props: GrafanaProps) {
+    super(platform, 'component-grafana');
+    const site = platform.site;
+    const folder = platform.folder('grafana');
+    new PlatformNamespace(folder, { name: GRAFANA_NAMESPACE, team: 'observability' });
+    const release: HelmRelease<GrafanaOperatorValues> = {
+      chart: charts['grafana-operator'],
+      releaseName: 'grafana-operator',
+      values: { resources: resources('50m', '128Mi', { cpu: '500m', memory: '512Mi' }) },
+    };
+    platform.register({
+      name: 'grafana',
+      description: 'grafana-operator v5: Grafana, datasources and dashboards as CRs',
+      project: 'observability',
+      namespace: GRAFANA_NAMESPACE,
+      wave: props.wave ?? 2,
+      helm: release,
+      folder,
+      installsCrdsOf: 'grafana-operator',
+      provides: [{ kind: 'Service', namespace: GRAFANA_NAMESPACE, name: GRAFANA_SERVICE.name }],
+      clusterResources: [
+        { group: '', kind: 'Namespace' },
+        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+      ],
+    });
+
+    const config = platform.folder(configAppName('grafana'));
+    const host = props.host ?? 'grafana';
+    const secretEnv = (name: string, key: string) => ({
+      name,
+      valueFrom: { secretKeyRef: { name: GRAFANA_OAUTH_SECRET.name, key } },
+    });
+    this.grafana = new GrafanaResource(config, 'grafana', {
+      metadata: { name: GRAFANA_NAME, namespace: GRAFANA_NAMESPACE, labels: { ...INSTANCE_LABEL } },
+      spec: {
+        config: grafanaConfig(site, fqdn(site.domain, host)),
+        deployment: {
+          spec: {
+            template: {
+              spec: {
+                containers: [
+                  {
+                    name: 'grafana',
+                    env: [
+                      secretEnv('GF_AUTH_GITHUB_CLIENT_ID', 'clientID'),
+                      secretEnv('GF_AUTH_GITHUB_CLIENT_SECRET', 'clientSecret'),
+                    ],
+                    resources: quantities(
+                      resources('50m', '128Mi', { cpu: '1', memory: '512Mi' }),
+                      GrafanaSpecDeploymentSpecTemplateSpecContainersResourcesLimits,
+                      GrafanaSpecDeploymentSpecTemplateSpecContainersResourcesRequests,
+                    ),
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
+    });
+    const instanceSelector = { matchLabels: { ...INSTANCE_LABEL } };
+    props.datasources.forEach((ds, i) => {
+      new GrafanaDatasource(config, `datasource-${ds.name}`, {
+        metadata: { name: ds.name.toLowerCase(), namespace: GRAFANA_NAMESPACE },
+        spec: {
+          instanceSelector,
+          datasource: { name: ds.name, type: ds.type, access: 'proxy', url: ds.url, isDefault: i === 0 },
+        },
+      });
+    });
+    const metrics = props.datasources.find((d) => d.type === 'prometheus');
+    if (!metrics) throw new Error('grafana: a prometheus-type datasource is needed for the dashboards');
+    for (const [key, dashboard] of Object.entries(dashboards)) {
+      new GrafanaDashboard(config, `dashboard-${key}`, {
+        metadata: { name: `grafana-com-${dashboard.id}`, namespace: GRAFANA_NAMESPACE },
+        spec: {
+          instanceSelector,
+          grafanaCom: { id: dashboard.id, revision: dashboard.revision },
+          // grafana.com dashboards ask for their datasource through an input.
+          datasources: [{ inputName: 'DS_PROMETHEUS', datasourceName: metrics.name }],
+          folder: 'ouchi',
+        },
+      });
+    }
+    this.expose = new Expose(config, 'ui', {
+      service: { name: GRAFANA_SERVICE.name, namespace: GRAFANA_NAMESPACE, port: GRAFANA_SERVICE.port },
+      host,
+      name: 'grafana',
+      websockets: true,
+    });
+    platform.register({
+      name: configAppName('grafana'),
+      description: 'Grafana with GitHub SSO, datasources, dashboards, route',
+      project: 'observability',
+      namespace: GRAFANA_NAMESPACE,
+      wave: props.configWave ?? 4,
+      folder: config,
+    });
+  }
+}
