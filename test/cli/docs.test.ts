@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { componentTable, withComponentTable } from '../../cli/docs';
+import { ROOT } from '../support/site';
+
+describe('README component table', () => {
+  it('is the one the platform generates (run `npm run docs`)', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(withComponentTable(readme, componentTable())).toBe(readme);
+  });
+
+  it('lists every component of the neco-apps-style set', () => {
+    const table = componentTable();
+    for (const name of [
+      'argocd',
+      'sealed-secrets',
+      'metallb',
+      'cert-manager',
+      'contour',
+      'external-dns',
+      'topolvm',
+      'rook-ceph',
+      'moco',
+      'victoria-metrics',
+      'grafana',
+      'loki',
+      'fluent-bit',
+    ]) {
+      expect(table).toContain(`| \`${name}\` |`);
+    }
+  });
+});
