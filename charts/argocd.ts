@@ -17,6 +17,7 @@ import { HEALTH_CHECKS } from './lib/argocd-health';
 import { Expose } from './lib/expose';
 import { resources, type Resources } from './lib/k8s-types';
 import { PlatformNamespace } from './lib/namespace';
+import { StoredSealedSecret } from './lib/sealed-secret';
 import type { AppChart, HelmRelease, Platform } from './lib/platform';
 
 /** Secret Dex reads the GitHub OAuth app from (`$<name>:<key>` in dex.config). */
@@ -221,6 +222,13 @@ export class ArgoCd extends Construct {
           ],
         },
       });
+    // Argo CD resolves `$argocd-dex-github:clientSecret` only in Secrets labelled part-of argocd.
+    new StoredSealedSecret(config, 'dex-github', {
+      namespace: ARGOCD_NAMESPACE,
+      name: DEX_GITHUB_SECRET.name,
+      keys: DEX_GITHUB_SECRET.keys,
+      secretLabels: { 'app.kubernetes.io/part-of': 'argocd' },
+    });
     this.webService = service('web', 'argocd-server-web', 'tls');
     this.grpcService = service('grpc', 'argocd-server-grpc', 'h2');
     const route = (id: string, svc: k8s.KubeService, host: string, upstreamProtocol: 'tls' | 'h2') =>

@@ -18,6 +18,7 @@ import { charts } from '../lib/versions';
 import { resources, type Resources } from './lib/k8s-types';
 import { PlatformNamespace } from './lib/namespace';
 import type { HelmRelease, Platform } from './lib/platform';
+import { StoredSealedSecret } from './lib/sealed-secret';
 import type { SecretRef } from './lib/secret-refs';
 
 export { CERT_MANAGER_NAMESPACE };
@@ -134,6 +135,7 @@ export class CertManager extends Construct {
           },
         },
       });
+    new StoredSealedSecret(config, 'solver-credentials', solverSecret(site));
     const selfSigned = new ClusterIssuer(config, 'selfsigned', {
       metadata: { name: INTERNAL_CA.selfSigned },
       spec: { selfSigned: {} },

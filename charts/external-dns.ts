@@ -10,6 +10,7 @@ import { charts, crdTags } from '../lib/versions';
 import { resources, type Resources } from './lib/k8s-types';
 import { PlatformNamespace } from './lib/namespace';
 import type { GitSource, HelmRelease, Platform } from './lib/platform';
+import { StoredSealedSecret } from './lib/sealed-secret';
 import type { SecretRef } from './lib/secret-refs';
 
 export const EXTERNAL_DNS_NAMESPACE = 'external-dns';
@@ -115,6 +116,7 @@ export class ExternalDns extends Construct {
     super(platform, 'component-external-dns');
     const folder = platform.folder('external-dns');
     new PlatformNamespace(folder, { name: EXTERNAL_DNS_NAMESPACE });
+    new StoredSealedSecret(folder, 'credentials', externalDnsSecret(platform.site));
     this.values = externalDnsValues(platform.site);
     const release: HelmRelease<ExternalDnsValues> = {
       chart: charts['external-dns'],

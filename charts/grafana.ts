@@ -20,6 +20,7 @@ import { Expose } from './lib/expose';
 import { quantities, resources, type Resources } from './lib/k8s-types';
 import { PlatformNamespace } from './lib/namespace';
 import type { HelmRelease, Platform } from './lib/platform';
+import { StoredSealedSecret } from './lib/sealed-secret';
 import type { SecretRef } from './lib/secret-refs';
 
 export const GRAFANA_NAMESPACE = 'grafana';
@@ -126,6 +127,7 @@ export class Grafana extends Construct {
 
     const config = platform.folder(configAppName('grafana'));
     const host = props.host ?? 'grafana';
+    new StoredSealedSecret(config, 'oauth', GRAFANA_OAUTH_SECRET);
     const secretEnv = (name: string, key: string) => ({
       name,
       valueFrom: { secretKeyRef: { name: GRAFANA_OAUTH_SECRET.name, key } },

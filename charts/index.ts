@@ -3,7 +3,7 @@
  * Applications, its folder in dist/ and a place in its AppProject.
  */
 import type { SiteSpec } from '../lib/site/schema';
-import { Platform } from './lib/platform';
+import { Platform, type PlatformOptions } from './lib/platform';
 import { ArgoCd } from './argocd';
 import { CertManager } from './cert-manager';
 import { Contour, CONTOUR_NAMESPACE } from './contour';
@@ -35,8 +35,11 @@ export interface PlatformComponents {
   readonly grafana: Grafana;
 }
 
-export function buildPlatform(site: SiteSpec): { platform: Platform; components: PlatformComponents } {
-  const platform = new Platform(site);
+export function buildPlatform(
+  site: SiteSpec,
+  options: PlatformOptions = {},
+): { platform: Platform; components: PlatformComponents } {
+  const platform = new Platform(site, options);
   const argocd = new ArgoCd(platform);
   const sealedSecrets = new SealedSecrets(platform);
   const metallb = new Metallb(platform);

@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { checkSyncOrder } from '../lib/checks/ordering';
+import { checkReferences } from '../lib/checks/references';
 import { toYaml } from '../lib/output/yaml';
 import { writeTreeAtomically } from '../lib/output/atomic';
 import { loadSite } from '../lib/site/load';
@@ -41,6 +42,8 @@ export interface SynthOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** A prepared validator, reused across runs (tests, watch). */
   readonly validator?: { validator: ManifestValidator; schemas: SchemaSet };
+  /** The sealed-secret store. @default <root>/secrets */
+  readonly secretsDir?: string;
   /** When false, nothing is written (the result still carries the manifests). @default true */
   readonly write?: boolean;
 }
@@ -56,7 +59,7 @@ export interface SynthResult {
 
 /** Checks that need the whole manifest set, run after schema validation. */
 export function synthChecks(manifests: readonly Manifest[], schemas: SchemaSet): string[] {
-  return [...checkSyncOrder(manifests, schemas)];
+  return [...checkSyncOrder(manifests, schemas), ...checkReferences(manifests)];
 }
 
 export async function synthesize(options: SynthOptions): Promise<SynthResult> {
@@ -65,7 +68,8 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const site = loadSite(options.siteFile);
   const validatorPromise = options.validator ?? createValidator({ root, env: options.env });
   const t1 = Date.now();
-  const { platform } = buildPlatform(site);
+  const { platform } = buildPlatform(site, { siteFile: options.siteFile, secretsDir: options.secretsDir });
+  if (platform.problems.length > 0) throw new SynthError([...platform.problems]);
   const manifests = renderPlatform(platform);
   const t2 = Date.now();
   const { validator, schemas } = await validatorPromise;

@@ -30,6 +30,7 @@ import { DEFAULT_ALERT_GROUPS, type AlertGroup } from './lib/alert-rules';
 import { quantities, resources, type Resources } from './lib/k8s-types';
 import { PlatformNamespace } from './lib/namespace';
 import type { HelmRelease, ObjectRef, Platform } from './lib/platform';
+import { StoredSealedSecret } from './lib/sealed-secret';
 import { scrapeTargets, type ScrapeNamespaces, type ScrapeTarget } from './lib/scrape-targets';
 import type { SecretRef } from './lib/secret-refs';
 import { VmCluster } from './lib/vm-cluster';
@@ -220,6 +221,7 @@ export class VictoriaMetrics extends Construct {
     });
 
     const secret = receiversSecret(site);
+    new StoredSealedSecret(config, 'receivers-secret', secret);
     const defaultReceiver = monitoring.defaultReceiver ?? monitoring.receivers[0].name;
     new VmAlertmanagerConfig(config, 'receivers', {
       metadata: { name: 'ouchi-receivers', namespace: MONITORING_NAMESPACE },

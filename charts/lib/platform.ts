@@ -6,6 +6,8 @@
  */
 import { App, Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
+import { join } from 'node:path';
+import { repoRoot } from '../../lib/upstream/locks';
 import type { ChartVersion } from '../../lib/versions';
 import { APPS_FOLDER, LABELS, PART_OF, type ProjectName } from '../../lib/naming';
 import type { SiteSpec } from '../../lib/site/schema';
@@ -97,15 +99,30 @@ export interface IgnoreDifference {
   readonly jqPathExpressions?: readonly string[];
 }
 
+export interface PlatformOptions {
+  /** The site file, as commands in messages name it. @default 'site.yaml' */
+  readonly siteFile?: string;
+  /** The sealed-secret store. @default <repo>/secrets */
+  readonly secretsDir?: string;
+}
+
 export class Platform extends App {
   readonly apps: AppChart;
+  readonly siteFile: string;
+  readonly secretsDir: string;
   private readonly registrations: ApplicationRegistration[] = [];
   private readonly folders = new Map<string, AppChart>();
+  private readonly problemList: string[] = [];
   private finalized = false;
 
-  constructor(readonly site: SiteSpec) {
+  constructor(
+    readonly site: SiteSpec,
+    options: PlatformOptions = {},
+  ) {
     // outdir is unused: ouchi writes dist/ itself (one file per object, deterministic names).
     super({ outdir: 'build/cdk8s-unused' });
+    this.siteFile = options.siteFile ?? 'site.yaml';
+    this.secretsDir = options.secretsDir ?? join(repoRoot(), 'secrets');
     this.apps = new AppChart(this, APPS_FOLDER);
     this.folders.set(APPS_FOLDER, this.apps);
   }
@@ -131,6 +148,18 @@ export class Platform extends App {
       throw new Error(`Application ${registration.name} is registered twice`);
     }
     this.registrations.push(registration);
+  }
+
+  /**
+   * Records a problem found while building (e.g. a secret missing from the store), so synth reports
+   * every one of them at once instead of stopping at the first.
+   */
+  reportProblem(message: string): void {
+    this.problemList.push(message);
+  }
+
+  get problems(): readonly string[] {
+    return this.problemList;
   }
 
   get applications(): readonly ApplicationRegistration[] {

@@ -293,6 +293,21 @@ export const siteSchema = z
       })
       .strict()
       .default({ loginForm: false }),
+    sealedSecrets: z
+      .object({
+        certificate: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'The controller certificate `npm run seal` seals with. Default: certs/<name>/sealed-secrets.pem.',
+          ),
+        keyName: dnsLabel
+          .default('sealed-secrets-key')
+          .describe('Name of the controller key Secret the bootstrap stack writes.'),
+      })
+      .strict()
+      .default({ keyName: 'sealed-secrets-key' }),
     volumeGroup: dnsLabel.default('ouchi-vg').describe('Name of the LVM volume group on every node.'),
     nodes: z.array(nodeSchema).min(1),
     sso: z
