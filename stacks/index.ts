@@ -3,6 +3,8 @@
  */
 import { stackContext } from './config';
 import { layerPrograms } from './layers';
+// Each layer module registers its program in layerPrograms.
+import './bootstrap';
 
 const context = stackContext();
 const outputs: Record<string, unknown> = {};

@@ -9,6 +9,7 @@ import { LABELS } from '../../lib/naming';
 export const POD_SECURITY_ENFORCE = 'pod-security.kubernetes.io/enforce';
 export const POD_SECURITY_AUDIT = 'pod-security.kubernetes.io/audit';
 export const POD_SECURITY_WARN = 'pod-security.kubernetes.io/warn';
+export const POD_SECURITY_REASON = 'ouchi.dev/pod-security-reason';
 
 export type PodSecurity =
   | { readonly level: 'restricted' }
@@ -26,7 +27,31 @@ export interface PlatformNamespaceProps {
   readonly podSecurity?: PodSecurity;
 }
 
-export const POD_SECURITY_REASON = 'ouchi.dev/pod-security-reason';
+/**
+ * Labels and annotations of a platform namespace. Shared with the bootstrap stack, which creates the
+ * first namespaces before Argo CD takes them over.
+ */
+export function namespaceMetadata(props: PlatformNamespaceProps): {
+  name: string;
+  labels: Record<string, string>;
+  annotations?: Record<string, string>;
+} {
+  const podSecurity = props.podSecurity ?? { level: 'restricted' };
+  if (podSecurity.level !== 'restricted' && podSecurity.reason.trim() === '') {
+    throw new Error(`namespace ${props.name}: pod security ${podSecurity.level} needs a reason`);
+  }
+  return {
+    name: props.name,
+    labels: {
+      [LABELS.team]: props.team ?? 'platform',
+      [POD_SECURITY_ENFORCE]: podSecurity.level,
+      // Audit and warn at restricted everywhere, so what a lower level allows stays visible.
+      [POD_SECURITY_AUDIT]: 'restricted',
+      [POD_SECURITY_WARN]: 'restricted',
+    },
+    annotations: podSecurity.level === 'restricted' ? undefined : { [POD_SECURITY_REASON]: podSecurity.reason },
+  };
+}
 
 export class PlatformNamespace extends Construct {
   readonly name: string;
@@ -34,23 +59,6 @@ export class PlatformNamespace extends Construct {
   constructor(scope: Construct, props: PlatformNamespaceProps) {
     super(scope, `namespace-${props.name}`);
     this.name = props.name;
-    const podSecurity = props.podSecurity ?? { level: 'restricted' };
-    if (podSecurity.level !== 'restricted' && podSecurity.reason.trim() === '') {
-      throw new Error(`namespace ${props.name}: pod security ${podSecurity.level} needs a reason`);
-    }
-    new k8s.KubeNamespace(this, 'resource', {
-      metadata: {
-        name: props.name,
-        labels: {
-          [LABELS.team]: props.team ?? 'platform',
-          [POD_SECURITY_ENFORCE]: podSecurity.level,
-          // Audit and warn at restricted everywhere, so what a lower level allows stays visible.
-          [POD_SECURITY_AUDIT]: 'restricted',
-          [POD_SECURITY_WARN]: 'restricted',
-        },
-        annotations:
-          podSecurity.level === 'restricted' ? undefined : { [POD_SECURITY_REASON]: podSecurity.reason },
-      },
-    });
+    new k8s.KubeNamespace(this, 'resource', { metadata: namespaceMetadata(props) });
   }
 }

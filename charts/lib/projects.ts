@@ -44,8 +44,6 @@ export function projectParts(
   ];
   const namespaces = members.flatMap((r) => [r.namespace, ...(r.extraNamespaces ?? [])]);
   if (project === 'apps') namespaces.push(USER_APP_NAMESPACES);
-  // The root Application (bootstrap stack) runs in `platform` and writes Applications into argocd.
-  if (project === 'platform') namespaces.push(ARGOCD_NAMESPACE);
   const kinds = new Map<string, GroupKind>();
   for (const gk of members.flatMap((r) => r.clusterResources ?? [])) kinds.set(`${gk.group}/${gk.kind}`, gk);
   return {

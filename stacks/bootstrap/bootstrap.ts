@@ -1,0 +1,143 @@
+/**
+ * The bootstrap layer: one `pulumi up` brings a fresh cluster to the point where Argo CD takes over.
+ *
+ * - Argo CD, installed once from the same chart version and values as the `argocd` Application
+ *   (`argocdRelease`). Afterwards Argo CD manages itself; the release ignores later changes, so the
+ *   stack never fights it.
+ * - The sealed-secrets key: generated once and kept in the Pulumi state as a secret (or imported from
+ *   a backup), written as the controller's active key. Against a rebuilt cluster the same key comes
+ *   back, so every SealedSecret in git still decrypts.
+ * - The root Application, syncing `<gitops.path>/apps` from the GitOps repo.
+ */
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import * as tls from '@pulumi/tls';
+import { argocdRelease } from '../../charts/argocd';
+import { namespaceMetadata } from '../../charts/lib/namespace';
+import { rootApplication } from '../../charts/lib/root-application';
+import { SEALED_SECRETS_CONTROLLER, SEALING_KEY_LABEL } from '../../charts/sealed-secrets';
+import { ARGOCD_NAMESPACE } from '../../lib/naming';
+import type { SiteSpec } from '../../lib/site/schema';
+
+/** A sealing key restored from a backup instead of generated. */
+export interface SealingKeyBackup {
+  readonly privateKeyPem: pulumi.Input<string>;
+  readonly certificatePem: pulumi.Input<string>;
+}
+
+export interface BootstrapArgs {
+  readonly site: SiteSpec;
+  /** Kubeconfig of the cluster (a secret: it holds credentials). */
+  readonly kubeconfig: pulumi.Input<string>;
+  /**
+   * The controller key to restore, e.g. after losing the Pulumi state.
+   * @default a new RSA-4096 key, generated once and kept in the state
+   */
+  readonly sealingKey?: SealingKeyBackup;
+}
+
+/** Ten years, like the controller's own certificates. */
+const CERT_VALIDITY_HOURS = 10 * 365 * 24;
+
+export class Bootstrap extends pulumi.ComponentResource {
+  /** The controller's public certificate: what `npm run seal` seals with. */
+  declare readonly sealingCertificate: pulumi.Output<string>;
+  declare readonly argocdUrl: pulumi.Output<string>;
+  declare readonly rootApplication: pulumi.Output<string>;
+  /** The controller's active key, as a kubernetes.io/tls Secret. */
+  declare readonly sealingKeySecret: k8s.core.v1.Secret;
+  declare readonly argocd: k8s.helm.v3.Release;
+  declare readonly root: k8s.apiextensions.CustomResource;
+
+  constructor(name: string, args: BootstrapArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super('ouchi:bootstrap:Bootstrap', name, {}, opts);
+    const site = args.site;
+    const provider = new k8s.Provider(
+      `${name}-cluster`,
+      { kubeconfig: pulumi.secret(args.kubeconfig) },
+      { parent: this },
+    );
+    const inCluster = { parent: this, provider };
+
+    const key = args.sealingKey ?? this.generateSealingKey(name);
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-sealed-secrets`,
+      { metadata: namespaceMetadata({ name: SEALED_SECRETS_CONTROLLER.namespace }) },
+      // Argo CD adopts the namespace; destroying the stack must not delete the controller with it.
+      { ...inCluster, retainOnDelete: true },
+    );
+    const keySecret = new k8s.core.v1.Secret(
+      `${name}-sealing-key`,
+      {
+        metadata: {
+          name: site.sealedSecrets.keyName,
+          namespace: namespace.metadata.name,
+          labels: { [SEALING_KEY_LABEL]: 'active' },
+        },
+        type: 'kubernetes.io/tls',
+        stringData: { 'tls.crt': key.certificatePem, 'tls.key': pulumi.secret(key.privateKeyPem) },
+      },
+      { ...inCluster, additionalSecretOutputs: ['data', 'stringData'], retainOnDelete: true },
+    );
+
+    const release = argocdRelease(site);
+    const argocd = new k8s.helm.v3.Release(
+      `${name}-argocd`,
+      {
+        name: release.releaseName,
+        chart: release.chart.chart,
+        version: release.chart.version,
+        repositoryOpts: { repo: release.chart.repoURL },
+        namespace: ARGOCD_NAMESPACE,
+        createNamespace: true,
+        values: release.values,
+      },
+      {
+        ...inCluster,
+        // Installed once: from then on the `argocd` Application owns Argo CD, upgrades included.
+        ignoreChanges: ['chart', 'version', 'values', 'repositoryOpts'],
+        retainOnDelete: true,
+      },
+    );
+
+    const root = rootApplication(site);
+    const rootApp = new k8s.apiextensions.CustomResource(
+      `${name}-root`,
+      { apiVersion: root.apiVersion, kind: root.kind, metadata: root.metadata, spec: root.spec },
+      { ...inCluster, dependsOn: [argocd, keySecret] },
+    );
+
+    this.sealingKeySecret = keySecret;
+    this.argocd = argocd;
+    this.root = rootApp;
+    this.sealingCertificate = pulumi.output(key.certificatePem);
+    this.argocdUrl = pulumi.output(release.values.configs.cm.url);
+    this.rootApplication = rootApp.metadata.name;
+    this.registerOutputs({
+      sealingCertificate: this.sealingCertificate,
+      argocdUrl: this.argocdUrl,
+      rootApplication: this.rootApplication,
+    });
+  }
+
+  private generateSealingKey(name: string): SealingKeyBackup {
+    const privateKey = new tls.PrivateKey(
+      `${name}-sealing-key`,
+      { algorithm: 'RSA', rsaBits: 4096 },
+      // Losing it would make every SealedSecret in git undecryptable.
+      { parent: this, protect: true },
+    );
+    const certificate = new tls.SelfSignedCert(
+      `${name}-sealing-cert`,
+      {
+        privateKeyPem: privateKey.privateKeyPem,
+        subject: { commonName: 'sealed-secret', organization: 'sealed-secret' },
+        validityPeriodHours: CERT_VALIDITY_HOURS,
+        allowedUses: ['key_encipherment', 'digital_signature', 'cert_signing'],
+        isCaCertificate: true,
+      },
+      { parent: this },
+    );
+    return { privateKeyPem: privateKey.privateKeyPem, certificatePem: certificate.certPem };
+  }
+}

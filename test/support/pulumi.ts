@@ -1,0 +1,56 @@
+/**
+ * Pulumi unit-test support: mocks that record every resource with its inputs, and a helper to read
+ * an Output's value in a test.
+ */
+import * as pulumi from '@pulumi/pulumi';
+
+export interface RecordedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, any>;
+}
+
+/** Installs mocks; `state(type, inputs)` adds provider-computed outputs (e.g. a generated key). */
+export function recordResources(
+  state: (type: string, inputs: Record<string, any>) => Record<string, any> = () => ({}),
+) {
+  const resources: RecordedResource[] = [];
+  pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...state(args.type, args.inputs) } };
+      },
+      call: (args) => args.inputs,
+    },
+    'ouchi',
+    'test',
+    false,
+  );
+  return resources;
+}
+
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply(resolve));
+}
+
+/** Lets the mocked engine register every resource created so far. */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+/** The signature Pulumi's RPC layer marks secret values with (mocks receive them wrapped). */
+const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
+const SIG_KEY = '4dabf18193072939515e22adb298388d';
+
+/** True when a mocked resource input arrived marked secret. */
+export function isSecretInput(value: unknown): boolean {
+  return (
+    typeof value === 'object' && value !== null && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG
+  );
+}
+
+/** The value of an input, secret or not. */
+export function plain(value: unknown): any {
+  return isSecretInput(value) ? (value as { value: unknown }).value : value;
+}
