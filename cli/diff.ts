@@ -1,0 +1,46 @@
+/**
+ * `npm run diff -- --base <git ref> [--base-dist <dir>] [--site <file>] [--out <file>]`: the
+ * rendered-manifest diff between the base (synthesized by its own code in a git worktree, or read from
+ * --base-dist) and the working tree, as Markdown on stdout (fits a PR comment); the full diff goes to
+ * --out (default build/manifest-diff.md).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { synthesize } from '../charts/synth';
+import { readBaseDist, synthesizeAtRef } from '../lib/diff/base-tree';
+import { diffManifests, renderComment, renderFull } from '../lib/diff/manifest-diff';
+import { repoRoot } from '../lib/upstream/locks';
+import { checkFlags, parseArgs, runMain, stringFlag } from './args';
+
+export interface DiffResult {
+  readonly comment: string;
+  readonly full: string;
+  readonly outFile: string;
+}
+
+export async function diffCommand(argv: readonly string[], root = repoRoot()): Promise<DiffResult> {
+  const args = parseArgs(argv);
+  checkFlags(args, ['base', 'base-dist', 'site', 'out']);
+  const base = stringFlag(args, 'base');
+  const baseDist = stringFlag(args, 'base-dist');
+  if (base === undefined && baseDist === undefined)
+    throw new Error('give --base <git ref> or --base-dist <dir>');
+  const siteFile = stringFlag(args, 'site') ?? 'site.yaml';
+  const head = await synthesize({ siteFile: resolve(root, siteFile), root, write: false });
+  const baseManifests =
+    baseDist !== undefined ? readBaseDist(baseDist) : synthesizeAtRef({ root, ref: base!, siteFile });
+  const apps = diffManifests(baseManifests, head.manifests);
+  const options = { base: base ?? baseDist!, head: 'HEAD', site: head.site.name };
+  const outFile = stringFlag(args, 'out') ?? join(root, 'build', 'manifest-diff.md');
+  const full = renderFull(apps, options);
+  mkdirSync(dirname(outFile), { recursive: true });
+  writeFileSync(outFile, full);
+  return { comment: renderComment(apps, options), full, outFile };
+}
+
+if (require.main === module) {
+  runMain('diff', async () => {
+    const result = await diffCommand(process.argv.slice(2));
+    process.stdout.write(result.comment);
+  });
+}
