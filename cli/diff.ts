@@ -1,14 +1,15 @@
 /**
- * `npm run diff -- --base <git ref> [--base-dist <dir>] [--site <file>] [--out <file>]`: the
- * rendered-manifest diff between the base (synthesized by its own code in a git worktree, or read from
- * --base-dist) and the working tree, as Markdown on stdout (fits a PR comment); the full diff goes to
- * --out (default build/manifest-diff.md).
+ * `npm run diff -- --base <git ref> [--base-dist <dir>] [--head <git ref>] [--site <file>] [--out <file>]`:
+ * the rendered-manifest diff between the base (synthesized by its own code in a git worktree, or read
+ * from --base-dist) and the working tree (or --head), as Markdown on stdout (fits a PR comment); the
+ * full diff goes to --out (default build/manifest-diff.md).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { synthesize } from '../charts/synth';
 import { readBaseDist, synthesizeAtRef } from '../lib/diff/base-tree';
 import { diffManifests, renderComment, renderFull } from '../lib/diff/manifest-diff';
+import { loadSite } from '../lib/site/load';
 import { repoRoot } from '../lib/upstream/locks';
 import { checkFlags, parseArgs, runMain, stringFlag } from './args';
 
@@ -20,17 +21,25 @@ export interface DiffResult {
 
 export async function diffCommand(argv: readonly string[], root = repoRoot()): Promise<DiffResult> {
   const args = parseArgs(argv);
-  checkFlags(args, ['base', 'base-dist', 'site', 'out']);
+  checkFlags(args, ['base', 'base-dist', 'head', 'site', 'out']);
   const base = stringFlag(args, 'base');
   const baseDist = stringFlag(args, 'base-dist');
   if (base === undefined && baseDist === undefined)
     throw new Error('give --base <git ref> or --base-dist <dir>');
   const siteFile = stringFlag(args, 'site') ?? 'site.yaml';
-  const head = await synthesize({ siteFile: resolve(root, siteFile), root, write: false });
+  const headRef = stringFlag(args, 'head');
+  const headManifests =
+    headRef !== undefined
+      ? synthesizeAtRef({ root, ref: headRef, siteFile })
+      : (await synthesize({ siteFile: resolve(root, siteFile), root, write: false })).manifests;
   const baseManifests =
     baseDist !== undefined ? readBaseDist(baseDist) : synthesizeAtRef({ root, ref: base!, siteFile });
-  const apps = diffManifests(baseManifests, head.manifests);
-  const options = { base: base ?? baseDist!, head: 'HEAD', site: head.site.name };
+  const apps = diffManifests(baseManifests, headManifests);
+  const options = {
+    base: base ?? baseDist!,
+    head: headRef ?? 'working tree',
+    site: loadSite(resolve(root, siteFile)).name,
+  };
   const outFile = stringFlag(args, 'out') ?? join(root, 'build', 'manifest-diff.md');
   const full = renderFull(apps, options);
   mkdirSync(dirname(outFile), { recursive: true });

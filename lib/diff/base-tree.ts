@@ -61,6 +61,9 @@ export function synthesizeAtRef(options: BaseTreeOptions): Manifest[] {
         [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
         env,
       );
+      // Same schemas, same compiled validators: share the cache instead of compiling them again.
+      mkdirSync(join(root, 'build', 'validator-cache'), { recursive: true });
+      symlinkSync(join(root, 'build', 'validator-cache'), join(worktree, 'build', 'validator-cache'));
       run(worktree, process.execPath, ['build/cli/synth.js', '--site', siteRel], env);
       const dist = join(worktree, 'dist');
       const sites = readdirSync(dist);

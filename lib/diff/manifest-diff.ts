@@ -88,7 +88,9 @@ export function diffManifests(base: readonly Manifest[], head: readonly Manifest
           ? ''
           : createTwoFilesPatch(`a/${file}`, `b/${file}`, textA, textB, '', '', { context: 3 })
               .split('\n')
-              .slice(2)
+              // Drop the ===== separator line; trim the empty header fields after the file names.
+              .slice(1)
+              .map((line) => line.replace(/\t$/, ''))
               .join('\n');
       add({
         kind: 'changed',
