@@ -4,11 +4,12 @@
  * `cdk8s import` to generate the TypeScript bindings in imports/.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import type { CrdLockEntry } from '../lib/upstream/locks';
 import { repoRoot } from '../lib/upstream/locks';
+import { sha256 } from '../lib/upstream/resolve';
 import type { JsonObject } from '../lib/validate/schema-transform';
 import {
   CRD_SCHEMA_FILE,
@@ -121,7 +122,37 @@ async function main(): Promise<void> {
   );
 }
 
-if (require.main === module) {
+/**
+ * `npm run crds -- --relock`: after a tag bump (Renovate's post-upgrade task), downloads every CRD
+ * source at its URL and writes the new sha256 values into crds.lock.json. Nothing else changes.
+ */
+export async function relock(root = repoRoot(), fetchImpl: typeof fetch = fetch): Promise<string[]> {
+  const lockFile = join(root, 'crds.lock.json');
+  const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as { crds: CrdLockEntry[] };
+  const changed: string[] = [];
+  for (const entry of lock.crds) {
+    const response = await fetchImpl(entry.url);
+    if (!response.ok) throw new Error(`cannot download ${entry.url}: HTTP ${response.status}`);
+    const digest = sha256(Buffer.from(await response.arrayBuffer()));
+    if (digest !== entry.sha256) {
+      changed.push(entry.url);
+      (entry as { sha256: string }).sha256 = digest;
+    }
+  }
+  const tmp = `${lockFile}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(lock, null, 2)}\n`);
+  renameSync(tmp, lockFile);
+  return changed;
+}
+
+if (require.main === module && process.argv.includes('--relock')) {
+  relock()
+    .then((changed) => console.log(`crds --relock: ${changed.length} sha256 value(s) updated`))
+    .catch((e: unknown) => {
+      console.error(`npm run crds -- --relock: ${(e as Error).message}`);
+      process.exit(1);
+    });
+} else if (require.main === module) {
   main().catch((e: unknown) => {
     console.error(`npm run crds: ${(e as Error).message}`);
     process.exit(1);

@@ -123,16 +123,27 @@ export type ChartName = keyof typeof charts;
  * Each lock URL must contain `/<tag>/`.
  */
 export const crdTags = {
+  // renovate: datasource=github-tags depName=metallb/metallb
   metallb: 'v0.16.1',
+  // renovate: datasource=github-tags depName=cert-manager/cert-manager
   'cert-manager': 'v1.21.1',
+  // renovate: datasource=github-tags depName=projectcontour/contour
   contour: 'v1.33.6',
+  // renovate: datasource=github-tags depName=kubernetes-sigs/external-dns
   'external-dns': 'v0.22.0',
+  // renovate: datasource=github-tags depName=topolvm/topolvm
   topolvm: 'v0.41.0',
+  // renovate: datasource=github-tags depName=rook/rook
   'rook-ceph': 'v1.20.6',
+  // renovate: datasource=github-tags depName=bitnami-labs/sealed-secrets
   'sealed-secrets': 'v0.36.6',
+  // renovate: datasource=github-tags depName=argoproj/argo-cd
   'argo-cd': 'v3.5.1',
+  // renovate: datasource=github-tags depName=VictoriaMetrics/operator
   'victoria-metrics-operator': 'v0.74.1',
+  // renovate: datasource=github-tags depName=grafana/grafana-operator
   'grafana-operator': 'v5.24.0',
+  // renovate: datasource=github-tags depName=cybozu-go/moco
   moco: 'v0.36.0',
 } as const;
 

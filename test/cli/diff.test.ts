@@ -2,7 +2,15 @@
  * The manifest diff on real git history: a clone of this repository, four commits that change the
  * site (pool, a new database, a re-sealed value), each side synthesized by its own commit's code.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffCommand } from '../../cli/diff';
