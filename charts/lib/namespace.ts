@@ -49,7 +49,8 @@ export function namespaceMetadata(props: PlatformNamespaceProps): {
       [POD_SECURITY_AUDIT]: 'restricted',
       [POD_SECURITY_WARN]: 'restricted',
     },
-    annotations: podSecurity.level === 'restricted' ? undefined : { [POD_SECURITY_REASON]: podSecurity.reason },
+    annotations:
+      podSecurity.level === 'restricted' ? undefined : { [POD_SECURITY_REASON]: podSecurity.reason },
   };
 }
 

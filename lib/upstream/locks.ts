@@ -37,6 +37,13 @@ export interface CrdLock {
 export interface SchemasLock {
   readonly kubernetes: readonly K8sSchemaLockEntry[];
   readonly helm: readonly HelmSchemaLockEntry[];
+  /** Renovate's config schema, inside the pinned renovate npm tarball. */
+  readonly renovate: {
+    readonly version: string;
+    readonly url: string;
+    readonly sha256: string;
+    readonly member: string;
+  };
 }
 
 /** The repository root (lib/upstream/ → ../..), also right for build/lib/upstream/ via the check below. */

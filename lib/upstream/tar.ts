@@ -11,12 +11,13 @@ function field(header: Buffer, offset: number, length: number): string {
 
 export function readTarMember(tgz: Buffer, member: string): Buffer {
   const tar = gunzipSync(tgz);
-  for (let offset = 0; offset + BLOCK <= tar.length; ) {
+  for (let offset = 0; offset + BLOCK <= tar.length;) {
     const header = tar.subarray(offset, offset + BLOCK);
     const name = field(header, 0, 100);
     if (name === '') break;
     const prefix = field(header, 345, 155);
-    const size = parseInt(field(header, 124, 12).trim() || '0', 8);
+    const sizeText = field(header, 124, 12).trim();
+    const size = sizeText === '' ? 0 : parseInt(sizeText, 8);
     const path = prefix === '' ? name : `${prefix}/${name}`;
     const start = offset + BLOCK;
     if (path === member) return tar.subarray(start, start + size);
