@@ -6,12 +6,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildPlatform } from '../charts';
+import { renderPlatform } from '../charts/render';
+import { diffManifests, renderComment } from '../lib/diff/manifest-diff';
 import { loadSite } from '../lib/site/load';
 import { repoRoot } from '../lib/upstream/locks';
 import { runMain } from './args';
 
 const BEGIN = '<!-- components:begin (npm run docs) -->';
 const END = '<!-- components:end -->';
+const SAMPLE_BEGIN = '<!-- sample-diff:begin (npm run docs) -->';
+const SAMPLE_END = '<!-- sample-diff:end -->';
 
 export function componentTable(siteFile = join(repoRoot(), 'site.yaml')): string {
   const { platform } = buildPlatform(loadSite(siteFile));
@@ -29,18 +33,51 @@ export function componentTable(siteFile = join(repoRoot(), 'site.yaml')): string
   ].join('\n');
 }
 
+/**
+ * The PR comment `npm run diff` writes for a pull request that shrinks the example site's
+ * LoadBalancer pool: both sides rendered by this code, so the README shows what the tool prints.
+ */
+export function sampleDiff(siteFile = join(repoRoot(), 'site.yaml')): string {
+  const base = loadSite(siteFile);
+  const head = loadSite(siteFile);
+  const pool = head.loadBalancer.pool;
+  head.loadBalancer.pool = {
+    start: pool.start,
+    end: pool.end.replace(/\.\d+$/, (last) => `.${Number(last.slice(1)) - 10}`),
+  };
+  const render = (site: typeof base) => renderPlatform(buildPlatform(site).platform);
+  const comment = renderComment(diffManifests(render(base), render(head)), {
+    base: 'main',
+    head: 'shrink-the-pool',
+    site: base.name,
+  });
+  return ['````markdown', comment.trimEnd(), '````'].join('\n');
+}
+
+function replaceBetween(readme: string, begin: string, end: string, body: string): string {
+  const from = readme.indexOf(begin);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`README.md needs the markers ${begin} and ${end}`);
+  return `${readme.slice(0, from + begin.length)}\n${body}\n${readme.slice(to)}`;
+}
+
 /** The README with its component table replaced. */
 export function withComponentTable(readme: string, table: string): string {
-  const begin = readme.indexOf(BEGIN);
-  const end = readme.indexOf(END);
-  if (begin < 0 || end < begin) throw new Error(`README.md needs the markers ${BEGIN} and ${END}`);
-  return `${readme.slice(0, begin + BEGIN.length)}\n${table}\n${readme.slice(end)}`;
+  return replaceBetween(readme, BEGIN, END, table);
+}
+
+/** The README with its sample diff comment replaced. */
+export function withSampleDiff(readme: string, sample: string): string {
+  return replaceBetween(readme, SAMPLE_BEGIN, SAMPLE_END, sample);
 }
 
 if (require.main === module) {
   runMain('docs', async () => {
     const file = join(repoRoot(), 'README.md');
-    writeFileSync(file, withComponentTable(readFileSync(file, 'utf8'), componentTable()));
+    writeFileSync(
+      file,
+      withSampleDiff(withComponentTable(readFileSync(file, 'utf8'), componentTable()), sampleDiff()),
+    );
     console.log(`docs: wrote the component table of ${file}`);
   });
 }

@@ -11,8 +11,9 @@ import type { Manifest } from '../validate/validator';
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
 
-interface AppInfo {
+export interface AppInfo {
   readonly name: string;
+  readonly project: string;
   readonly wave: number;
   readonly charts: readonly string[];
   /** Folder names (last path segment of git sources). */
@@ -24,15 +25,17 @@ interface AppSource {
   path?: string;
 }
 
-function applications(manifests: readonly Manifest[]): AppInfo[] {
+/** The Applications of a manifest set, with their waves, charts and folders. */
+export function applicationsOf(manifests: readonly Manifest[]): AppInfo[] {
   return manifests
     .filter((m) => m.object.kind === 'Application' && String(m.object.apiVersion).startsWith('argoproj.io/'))
     .map((m) => {
       const meta = m.object.metadata as { name: string; annotations?: Record<string, string> };
-      const spec = m.object.spec as { source?: AppSource; sources?: AppSource[] };
+      const spec = m.object.spec as { project?: string; source?: AppSource; sources?: AppSource[] };
       const sources = [...(spec.source ? [spec.source] : []), ...(spec.sources ?? [])];
       return {
         name: meta.name,
+        project: spec.project ?? 'default',
         wave: Number(meta.annotations?.[WAVE] ?? '0'),
         charts: sources.flatMap((s) => (s.chart ? [s.chart] : [])),
         folders: sources.flatMap((s) => (s.path ? [s.path.split('/').pop()!] : [])),
@@ -40,38 +43,56 @@ function applications(manifests: readonly Manifest[]): AppInfo[] {
     });
 }
 
+/** A custom resource an Application holds, and the CRD component that defines its kind. */
+export interface CustomResourceUse {
+  readonly app: AppInfo;
+  readonly kind: string;
+  readonly file: string;
+  /** crds.lock.json component: the chart that installs the CRD. */
+  readonly component: string;
+}
+
+export function customResourceUses(
+  manifests: readonly Manifest[],
+  schemas: Pick<SchemaSet, 'crds'>,
+): CustomResourceUse[] {
+  return applicationsOf(manifests).flatMap((app) =>
+    manifests.flatMap((m) => {
+      if (!app.folders.includes(m.file.split('/')[0])) return [];
+      const crd = schemas.crds.get(gvkKey(String(m.object.apiVersion), String(m.object.kind)));
+      return crd ? [{ app, kind: crd.kind, file: m.file, component: crd.component }] : [];
+    }),
+  );
+}
+
 /** Returns one message per misordered (Application, kind) pair; empty when the order is right. */
 export function checkSyncOrder(manifests: readonly Manifest[], schemas: Pick<SchemaSet, 'crds'>): string[] {
-  const apps = applications(manifests);
+  const apps = applicationsOf(manifests);
   const problems: string[] = [];
   const reported = new Set<string>();
-  for (const app of apps) {
-    for (const m of manifests) {
-      if (!app.folders.includes(m.file.split('/')[0])) continue;
-      const crd = schemas.crds.get(gvkKey(String(m.object.apiVersion), String(m.object.kind)));
-      if (!crd) continue;
-      const id = `${app.name}\0${crd.kind}`;
-      if (reported.has(id)) continue;
-      const installers = apps.filter((a) => a.charts.includes(crd.component));
-      if (installers.length === 0) {
+  for (const use of customResourceUses(manifests, schemas)) {
+    const { app, kind, file, component } = use;
+    const id = `${app.name}\0${kind}`;
+    if (reported.has(id)) continue;
+    const installers = apps.filter((a) => a.charts.includes(component));
+    if (installers.length === 0) {
+      reported.add(id);
+      problems.push(
+        `Application ${app.name} holds a ${kind} (${file}), but no Application installs its CRD (chart ${component})`,
+      );
+      continue;
+    }
+    for (const installer of installers) {
+      if (installer.name === app.name) {
         reported.add(id);
         problems.push(
-          `Application ${app.name} holds a ${crd.kind} (${m.file}), but no Application installs its CRD (chart ${crd.component})`,
+          `Application ${app.name} both installs the CRD of ${kind} and holds a ${kind} (${file}); move the ${kind} to a later Application`,
         );
-        continue;
-      }
-      for (const installer of installers) {
-        if (installer.name === app.name) {
-          reported.add(id);
-          problems.push(
-            `Application ${app.name} both installs the CRD of ${crd.kind} and holds a ${crd.kind} (${m.file}); move the ${crd.kind} to a later Application`,
-          );
-        } else if (installer.wave >= app.wave) {
-          reported.add(id);
-          problems.push(
-            `Application ${app.name} (wave ${app.wave}) holds a ${crd.kind} whose CRD Application ${installer.name} installs in wave ${installer.wave}; ${app.name} must sync in a later wave than ${installer.name}`,
-          );
-        }
+      } else if (installer.wave >= app.wave) {
+        reported.add(id);
+        problems.push(
+          `Application ${app.name} (wave ${app.wave}) holds a ${kind} whose CRD Application ${installer.name} installs in wave ${installer.wave}; ${app.name} must sync in a later wave than ${installer.name}`,
+        );
       }
     }
   }

@@ -1,12 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { componentTable, withComponentTable } from '../../cli/docs';
+import { componentTable, sampleDiff, withComponentTable, withSampleDiff } from '../../cli/docs';
 import { ROOT } from '../support/site';
 
 describe('README component table', () => {
   it('is the one the platform generates (run `npm run docs`)', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     expect(withComponentTable(readme, componentTable())).toBe(readme);
+  });
+
+  it('shows the diff comment the tool produces for the example site (run `npm run docs`)', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const sample = sampleDiff();
+    expect(withSampleDiff(readme, sample)).toBe(readme);
+    expect(sample).toContain('| `metallb-config` | 0 | 1 | 0 |');
   });
 
   it('lists every component of the neco-apps-style set', () => {
