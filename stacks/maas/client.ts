@@ -319,9 +319,16 @@ export class MaasClient {
       } catch (e) {
         const transient =
           e instanceof MaasConnectionError || (e instanceof MaasApiError && RETRYABLE_STATUS.has(e.status));
+        if (!transient) throw e;
+        // The create may have happened anyway: ours is the machine with our MAC and our hostname.
         const existing = await this.findMachineByMac(params.macAddresses);
-        if (existing) return existing;
-        if (!transient || attempt >= this.retry.retries) throw e;
+        if (existing?.hostname === params.hostname) return existing;
+        if (existing) {
+          throw new Error(
+            `creating ${params.hostname} failed (${(e as Error).message}), and its MAC belongs to ${existing.hostname} (${existing.system_id})`,
+          );
+        }
+        if (attempt >= this.retry.retries) throw e;
         await this.sleep(this.backoff(attempt));
       }
     }
