@@ -1,0 +1,20 @@
+/**
+ * The `maas` layer: MAAS URL, admin key (secret) and power passwords (secret map) from stack config;
+ * the site's nodes deployed and the kubespray inventory written to inventory/<site>/.
+ */
+import { join } from 'node:path';
+import { repoRoot } from '../../lib/upstream/locks';
+import { layerPrograms } from '../layers';
+import { MaasCluster } from './cluster';
+
+layerPrograms.maas = (context) => {
+  const { config, site } = context;
+  const cluster = new MaasCluster(site.name, {
+    site,
+    maasUrl: config.get('maasUrl') ?? site.maas.url,
+    apiKey: config.requireSecret('maasApiKey'),
+    powerPasswords: config.getSecretObject<Record<string, string>>('powerPasswords') ?? {},
+    inventoryDir: join(repoRoot(), 'inventory', site.name),
+  });
+  return { nodes: cluster.nodes, inventory: `inventory/${site.name}/hosts.yaml` };
+};

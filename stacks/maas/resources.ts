@@ -1,0 +1,86 @@
+/**
+ * The MAAS dynamic resources as Pulumi resources. Their Pulumi type is `pulumi-nodejs:dynamic:Resource`,
+ * so the class names say what they are. Credentials (API key, power parameters) stay secret in the
+ * state through additionalSecretOutputs.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { MachineProvider, type MachineInputs } from './machine-provider';
+import {
+  IpRangeProvider,
+  TagProvider,
+  VlanDhcpProvider,
+  type IpRangeInputs,
+  type TagInputs,
+  type VlanDhcpInputs,
+} from './network-providers';
+
+type Args<T> = { readonly [K in keyof T]: pulumi.Input<T[K]> };
+
+const SECRET_CONNECTION = ['apiKey'];
+
+function log(message: string): void {
+  pulumi.log.info(message);
+}
+
+export class MaasMachine extends pulumi.dynamic.Resource {
+  declare readonly systemId: pulumi.Output<string>;
+  declare readonly statusName: pulumi.Output<string>;
+  declare readonly powerState: pulumi.Output<string>;
+  declare readonly ipAddresses: pulumi.Output<string[]>;
+  declare readonly fqdn: pulumi.Output<string>;
+  declare readonly adopted: pulumi.Output<boolean>;
+  declare readonly hostname: pulumi.Output<string>;
+
+  constructor(name: string, args: Args<MachineInputs>, opts: pulumi.CustomResourceOptions = {}) {
+    super(
+      new MachineProvider(log),
+      name,
+      {
+        ...args,
+        systemId: undefined,
+        status: undefined,
+        statusName: undefined,
+        statusMessage: undefined,
+        powerState: undefined,
+        ipAddresses: undefined,
+        fqdn: undefined,
+        adopted: undefined,
+      },
+      { ...opts, additionalSecretOutputs: [...SECRET_CONNECTION, 'powerParameters'] },
+    );
+  }
+}
+
+export class MaasIpRange extends pulumi.dynamic.Resource {
+  declare readonly subnetCidr: pulumi.Output<string>;
+
+  constructor(name: string, args: Args<IpRangeInputs>, opts: pulumi.CustomResourceOptions = {}) {
+    super(
+      new IpRangeProvider(),
+      name,
+      { ...args, subnetCidr: undefined },
+      { ...opts, additionalSecretOutputs: SECRET_CONNECTION },
+    );
+  }
+}
+
+export class MaasVlanDhcp extends pulumi.dynamic.Resource {
+  declare readonly rack: pulumi.Output<string>;
+
+  constructor(name: string, args: Args<VlanDhcpInputs>, opts: pulumi.CustomResourceOptions = {}) {
+    super(
+      new VlanDhcpProvider(),
+      name,
+      { ...args, rack: undefined, dhcpOn: undefined },
+      { ...opts, additionalSecretOutputs: SECRET_CONNECTION },
+    );
+  }
+}
+
+export class MaasTag extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+
+  constructor(name: string, args: Args<TagInputs>, opts: pulumi.CustomResourceOptions = {}) {
+    super(new TagProvider(), name, args, { ...opts, additionalSecretOutputs: SECRET_CONNECTION });
+  }
+}

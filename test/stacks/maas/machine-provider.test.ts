@@ -1,0 +1,238 @@
+import {
+  checkMachineInputs,
+  diffMachine,
+  MachineProvider,
+  type MachineInputs,
+  type MachineOutputs,
+} from '../../../stacks/maas/machine-provider';
+import { IpRangeProvider, TagProvider, VlanDhcpProvider } from '../../../stacks/maas/network-providers';
+import { MachineStatus } from '../../../stacks/maas/types';
+import { clientFor, startSimulator } from '../../support/maas/fixture';
+import type { MaasSimulator } from '../../support/maas/simulator';
+
+let sim: MaasSimulator;
+const logs: string[] = [];
+const provider = () => new MachineProvider((m) => logs.push(m));
+
+beforeEach(async () => {
+  sim = await startSimulator();
+  logs.length = 0;
+  await clientFor(sim).createTag({ name: 'worker' });
+});
+afterEach(() => sim.stop());
+
+const inputs = (over: Partial<MachineInputs> = {}): MachineInputs => ({
+  maasUrl: sim.url,
+  apiKey: sim.adminKey,
+  hostname: 'nuc2',
+  macs: ['1c:69:7a:0a:10:12'],
+  architecture: 'amd64/generic',
+  powerType: 'amt',
+  powerParameters: { power_address: '192.168.10.52', power_pass: 'mebx' },
+  distro: 'noble',
+  userData: '#cloud-config\n',
+  tags: ['worker'],
+  staticIp: { cidr: '192.168.10.0/24', ip: '192.168.10.12' },
+  storage: { disk: '/dev/nvme0n1', rootSizeGiB: 64 },
+  commissionTimeoutMinutes: 1,
+  deployTimeoutMinutes: 1,
+  erase: false,
+  keep: false,
+  maxInFlight: 4,
+  pollMs: { min: 5, max: 20 },
+  ...over,
+});
+
+describe('MachineProvider', () => {
+  it('check returns failures with property and reason', () => {
+    expect(
+      checkMachineInputs({
+        ...inputs(),
+        hostname: 'NUC_2',
+        macs: ['zz'],
+        powerParameters: { power_address: '1.2.3.4' },
+        deployTimeoutMinutes: 0,
+      }),
+    ).toEqual([
+      { property: 'hostname', reason: '"NUC_2" is not a DNS label' },
+      { property: 'macs[0]', reason: '"zz" is not a MAC address' },
+      { property: 'powerParameters.power_pass', reason: 'power type amt needs power_pass' },
+      { property: 'deployTimeoutMinutes', reason: '0 must be a positive number' },
+    ]);
+    expect(checkMachineInputs(inputs())).toEqual([]);
+  });
+
+  it('diff replaces on identity and deploy inputs, updates power and tags in place', () => {
+    const olds = {
+      ...inputs(),
+      systemId: 'x',
+      status: 6,
+      statusName: 'Deployed',
+      statusMessage: null,
+      powerState: 'on',
+      ipAddresses: [],
+      fqdn: 'nuc2.maas',
+      adopted: false,
+    } as MachineOutputs;
+    expect(diffMachine(olds, inputs({ userData: '#cloud-config\nother\n' }))).toEqual({
+      changes: true,
+      replaces: ['userData'],
+      deleteBeforeReplace: true,
+    });
+    expect(
+      diffMachine(
+        olds,
+        inputs({ powerParameters: { power_address: '192.168.10.52', power_pass: 'new' }, tags: [] }),
+      ),
+    ).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    expect(diffMachine(olds, inputs())).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+  });
+
+  it('enlists, commissions, lays out storage, links the static IP, deploys with user data, tags', async () => {
+    const { id, outs } = await provider().create(inputs());
+    expect(outs).toMatchObject({
+      systemId: id,
+      statusName: 'Deployed',
+      ipAddresses: ['192.168.10.12'],
+      adopted: false,
+    });
+    expect(sim.listMachines()).toHaveLength(1);
+    expect(sim.storageLayoutOf(id)).toMatchObject({ layout: 'flat', root_size: 64 * 2 ** 30 });
+    expect(sim.userDataOf(id)).toBe('#cloud-config\n');
+    expect((await clientFor(sim).getMachine(id)).tag_names).toEqual(['worker']);
+    expect(logs).toEqual(
+      expect.arrayContaining([`nuc2: enlisted as ${id}, commissioning`, 'nuc2: deploying noble']),
+    );
+    expect(logs.some((l) => /^nuc2: Deployed \(From 'Deploying' to 'Deployed'\) after \d+ s$/.test(l))).toBe(
+      true,
+    );
+  });
+
+  it('adopts a machine MAAS already has with our MAC instead of creating a duplicate', async () => {
+    const existing = sim.addMachine('enlisted-by-pxe', '1C:69:7A:0A:10:12');
+    const { id, outs } = await provider().create(inputs());
+    expect(id).toBe(existing);
+    expect(outs).toMatchObject({ adopted: true, hostname: 'nuc2', statusName: 'Deployed' });
+    expect(sim.listMachines().map((m) => m.hostname)).toEqual(['nuc2']);
+    expect(logs[0]).toBe(`nuc2: adopting enlisted-by-pxe (${existing}, New) found by MAC`);
+  });
+
+  it('adopts a deployed machine without deploying it again', async () => {
+    const existing = sim.addMachine('nuc2', '1c:69:7a:0a:10:12', MachineStatus.Deployed);
+    const { id } = await provider().create(inputs());
+    expect(id).toBe(existing);
+    expect(sim.log.filter((r) => r.op === 'deploy' || r.op === 'commission')).toEqual([]);
+  });
+
+  it('fails with MAAS’s status_message when deployment fails', async () => {
+    sim.failDeployment.add('nuc2');
+    await expect(provider().create(inputs())).rejects.toThrow(
+      /^machine nuc2 \(\w+\) is Failed deployment \(waited for Deployed\): Failed deployment - Installation failed/,
+    );
+  });
+
+  it('times out a wait with the status it was stuck in', async () => {
+    sim.durations = { ...sim.durations, commissioning: 5000 };
+    await expect(provider().create(inputs({ commissionTimeoutMinutes: 0.001 }))).rejects.toThrow(
+      /^machine nuc2 \(\w+\) is still Commissioning after 0 s \(timeout 0 s waiting for Ready\): From 'New' to 'Commissioning'$/,
+    );
+  });
+
+  it('read reports real state, so drift shows; a machine deleted in MAAS reads as gone', async () => {
+    const { id, outs } = await provider().create(inputs());
+    sim.setStatus(id, MachineStatus.Ready, 'released by hand');
+    const read = await provider().read(id, outs as MachineOutputs);
+    expect(read.props).toMatchObject({ statusName: 'Ready', statusMessage: 'released by hand' });
+    await clientFor(sim).deleteMachine(id);
+    expect(await provider().read(id, outs as MachineOutputs)).toEqual({});
+  });
+
+  it('update changes power parameters and tags in place', async () => {
+    const { id, outs } = await provider().create(inputs());
+    await clientFor(sim).createTag({ name: 'gpu' });
+    const news = inputs({
+      powerParameters: { power_address: '192.168.10.99', power_pass: 'rotated' },
+      tags: ['gpu'],
+    });
+    const updated = await provider().update(id, outs as MachineOutputs, news);
+    expect(updated.outs).toMatchObject({
+      powerParameters: { power_address: '192.168.10.99', power_pass: 'rotated' },
+    });
+    expect(await clientFor(sim).request('GET', `machines/${id}/`, { op: 'power_parameters' })).toEqual({
+      power_address: '192.168.10.99',
+      power_pass: 'rotated',
+    });
+    expect((await clientFor(sim).getMachine(id)).tag_names).toEqual(['gpu']);
+  });
+
+  it('delete releases (erasing when asked) and deletes, or keeps the machine', async () => {
+    const kept = await provider().create(inputs({ keep: true, erase: true }));
+    await provider().delete(kept.id, kept.outs as MachineOutputs);
+    expect(sim.listMachines()).toMatchObject([{ system_id: kept.id, status_name: 'Ready', owner: null }]);
+    expect(sim.log.some((r) => r.op === 'release')).toBe(true);
+    await provider().delete(kept.id, { ...(kept.outs as MachineOutputs), keep: false });
+    expect(sim.listMachines()).toEqual([]);
+    await provider().delete(kept.id, kept.outs as MachineOutputs); // already gone: no error
+  });
+});
+
+describe('IpRange, VlanDhcp and Tag providers', () => {
+  const conn = () => ({ maasUrl: sim.url, apiKey: sim.adminKey });
+
+  it('creates, adopts, updates and deletes IP ranges', async () => {
+    const p = new IpRangeProvider();
+    const args = {
+      ...conn(),
+      type: 'dynamic' as const,
+      startIp: '192.168.10.100',
+      endIp: '192.168.10.149',
+      comment: 'ouchi',
+    };
+    expect((await p.check(args, { ...args, endIp: '192.168.10.99' })).failures).toEqual([
+      { property: 'endIp', reason: 'range 192.168.10.100-192.168.10.99 is inverted' },
+    ]);
+    const first = await p.create(args);
+    const again = await p.create(args);
+    expect(again.id).toBe(first.id);
+    expect(await clientFor(sim).listIpRanges()).toHaveLength(1);
+    expect((await p.diff(first.id, args, { ...args, type: 'reserved' })).replaces).toEqual(['type']);
+    await p.update(first.id, args, { ...args, endIp: '192.168.10.139' });
+    expect((await p.read(first.id, args)).props).toMatchObject({ endIp: '192.168.10.139' });
+    await p.delete(first.id, args);
+    expect(await clientFor(sim).listIpRanges()).toEqual([]);
+    expect(await p.read(first.id, args)).toEqual({});
+  });
+
+  it('turns DHCP on with the rack controller once a dynamic range exists, and off on delete', async () => {
+    const vlan = new VlanDhcpProvider();
+    const args = { ...conn(), subnetCidr: '192.168.10.0/24' };
+    await expect(vlan.create(args)).rejects.toThrow(
+      'dhcp_on: dhcp can only be turned on when a dynamic IP range is defined.',
+    );
+    await new IpRangeProvider().create({
+      ...conn(),
+      type: 'dynamic',
+      startIp: '192.168.10.100',
+      endIp: '192.168.10.149',
+      comment: '',
+    });
+    const { id, outs } = await vlan.create(args);
+    expect(id).toBe('0/0');
+    expect(outs).toMatchObject({ rack: 'k4rack', dhcpOn: true });
+    await vlan.delete(id, args);
+    expect((await clientFor(sim).getVlan(0, 0)).dhcp_on).toBe(false);
+  });
+
+  it('creates or adopts tags', async () => {
+    const tags = new TagProvider();
+    await tags.create({ ...conn(), name: 'worker', comment: 'ouchi' });
+    expect((await clientFor(sim).getTag('worker')).comment).toBe('ouchi');
+    const { id } = await tags.create({ ...conn(), name: 'control-plane', comment: '' });
+    await tags.delete(id, { ...conn(), name: id, comment: '' });
+    expect((await clientFor(sim).listTags()).map((t) => t.name)).toEqual(['worker']);
+  });
+});
