@@ -177,17 +177,15 @@ export class MaasCluster extends pulumi.ComponentResource {
     );
 
     const files = kubesprayInventory(site);
-    this.nodes = pulumi
-      .all(this.machines.map((m) => pulumi.all([m.systemId, m.fqdn])))
-      .apply((ids) =>
-        site.nodes.map((node, i) => ({
-          hostname: node.hostname,
-          role: node.role,
-          ip: node.ip,
-          systemId: ids[i][0],
-          fqdn: ids[i][1],
-        })),
-      );
+    this.nodes = pulumi.all(this.machines.map((m) => pulumi.all([m.systemId, m.fqdn]))).apply((ids) =>
+      site.nodes.map((node, i) => ({
+        hostname: node.hostname,
+        role: node.role,
+        ip: node.ip,
+        systemId: ids[i][0],
+        fqdn: ids[i][1],
+      })),
+    );
     // Written once every machine is deployed, and only for real (not on preview).
     this.inventory = this.nodes.apply((nodes) => {
       if (args.inventoryDir !== undefined && nodes.length > 0 && !pulumi.runtime.isDryRun()) {
