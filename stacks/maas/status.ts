@@ -15,6 +15,11 @@ export interface NodeStatus {
   readonly drift: readonly string[];
 }
 
+/** An empty text shown as `fallback`. */
+function orElse(text: string, fallback: string): string {
+  return text === '' ? fallback : text;
+}
+
 export function nodeStatus(site: SiteSpec, machines: readonly Machine[]): NodeStatus[] {
   return site.nodes.map((node) => {
     const macs = node.macs.map((m) => m.toLowerCase());
@@ -44,7 +49,7 @@ export function nodeStatus(site: SiteSpec, machines: readonly Machine[]): NodeSt
     if (machine.status !== MachineStatus.Deployed)
       drift.push(`unexpected state: ${machine.status_name}, expected Deployed`);
     else if (!machine.ip_addresses.includes(node.ip))
-      drift.push(`address: ${node.ip} expected, MAAS has ${machine.ip_addresses.join(', ') || 'none'}`);
+      drift.push(`address: ${node.ip} expected, MAAS has ${orElse(machine.ip_addresses.join(', '), 'none')}`);
     return {
       hostname: node.hostname,
       systemId: machine.system_id,
@@ -66,8 +71,8 @@ export function formatTable(rows: readonly NodeStatus[]): string {
       r.systemId,
       r.status,
       r.power,
-      r.ips.join(',') || '-',
-      r.drift.join('; ') || 'none',
+      orElse(r.ips.join(','), '-'),
+      orElse(r.drift.join('; '), 'none'),
     ]),
   ];
   const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
