@@ -1,0 +1,322 @@
+/**
+ * End to end, for real: Debian's buildah builds both Dockerfiles for linux/amd64 and linux/arm64 with
+ * the build args the Pulumi component passes, joins each pair into a manifest list, and pushes it to a
+ * real registry (Debian's docker-registry on 127.0.0.1). skopeo then proves the index holds both
+ * platforms and each layer's binary has its platform's ELF machine; the arm64 hello answers HTTP under
+ * qemu-aarch64-static run explicitly; readelf finds the plugin's exported FLBPlugin* symbols.
+ *
+ * No base image can be pulled here, so the stand-ins are local: the build stage's "Go image" is an empty
+ * image whose /usr is the host's (bind-mounted read-only: Go, gcc and the aarch64 cross gcc), the final
+ * stages are scratch or an empty Fluent Bit layout. binfmt_misc has no qemu-aarch64 entry, so any RUN
+ * step that needed emulation would fail the build.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ROOT } from '../support/site';
+
+const run = promisify(execFile);
+const TOOLS = [
+  'buildah',
+  'skopeo',
+  'docker-registry',
+  'go',
+  'aarch64-linux-gnu-gcc',
+  'qemu-aarch64-static',
+  'readelf',
+  'tar',
+];
+const PLATFORMS = ['amd64', 'arm64'] as const;
+const ELF_MACHINE: Record<(typeof PLATFORMS)[number], number> = { amd64: 0x3e, arm64: 0xb7 };
+const BINFMT = '/proc/sys/fs/binfmt_misc/qemu-aarch64';
+
+function which(tool: string): boolean {
+  return (process.env.PATH ?? '')
+    .split(':')
+    .some((dir) => existsSync(join(dir, tool)) && statSync(join(dir, tool)).isFile());
+}
+
+const missing = TOOLS.filter((t) => !which(t));
+const e2e = process.env.OUCHI_E2E === '1';
+
+if (missing.length > 0 && !e2e) {
+  console.warn(`images e2e skipped: missing ${missing.join(', ')} (set OUCHI_E2E=1 to make this a failure)`);
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function waitForHttp(url: string, timeoutMs: number): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return await response.text();
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > until) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function elfMachine(file: string): number {
+  const header = readFileSync(file).subarray(0, 20);
+  if (header.toString('latin1', 0, 4) !== '\x7fELF') throw new Error(`${file} is not an ELF file`);
+  return header.readUInt16LE(18);
+}
+
+/** The file at `path` inside the image of `platform` in the registry, unpacked from its layers. */
+async function fileFromRegistry(ref: string, platform: string, path: string, work: string): Promise<string> {
+  const dir = join(work, `${ref.replace(/[^a-z0-9]/gi, '_')}-${platform}`);
+  await run('skopeo', [
+    'copy',
+    '--quiet',
+    '--src-tls-verify=false',
+    '--override-arch',
+    platform,
+    '--override-os',
+    'linux',
+    `docker://${ref}`,
+    `dir:${dir}`,
+  ]);
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+    layers: { digest: string }[];
+  };
+  const root = join(dir, 'rootfs');
+  mkdirSync(root);
+  for (const layer of manifest.layers)
+    await run('tar', ['-xzf', join(dir, layer.digest.replace('sha256:', '')), '-C', root]);
+  return join(root, path);
+}
+
+const suite = missing.length === 0 ? describe : e2e ? describe : describe.skip;
+
+suite('multi-platform image builds (buildah, registry, skopeo, qemu)', () => {
+  if (missing.length > 0) {
+    it('has the tools it needs', () => {
+      throw new Error(
+        `OUCHI_E2E=1 but these tools are missing: ${missing.join(', ')}; .ci/run installs them with apt`,
+      );
+    });
+    return;
+  }
+
+  let work: string;
+  let registry: ChildProcess | undefined;
+  let registryHost: string;
+  const buildah = (args: string[]) =>
+    run(
+      'buildah',
+      ['--root', join(work, 'root'), '--runroot', join(work, 'run'), '--storage-driver', 'vfs', ...args],
+      {
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+
+  async function standIn(
+    name: string,
+    arch: string,
+    dirs: string[],
+    links: Record<string, string> = {},
+  ): Promise<void> {
+    const { stdout: container } = await buildah(['from', '--arch', arch, 'scratch']);
+    const { stdout: mount } = await buildah(['mount', container.trim()]);
+    const rootfs = mount.trim();
+    for (const dir of dirs) mkdirSync(join(rootfs, dir), { recursive: true, mode: 0o1777 });
+    for (const [link, target] of Object.entries(links)) await run('ln', ['-s', target, join(rootfs, link)]);
+    await buildah([
+      'config',
+      '--arch',
+      arch,
+      '--os',
+      'linux',
+      '--env',
+      'PATH=/usr/local/bin:/usr/bin:/bin',
+      container.trim(),
+    ]);
+    await buildah(['commit', '--quiet', container.trim(), name]);
+  }
+
+  async function buildAndPush(
+    image: string,
+    context: string,
+    args: (arch: string) => Record<string, string>,
+  ): Promise<string> {
+    const list = `localhost/ouchi-e2e/${image}-list`;
+    await buildah(['manifest', 'create', list]);
+    for (const arch of PLATFORMS) {
+      const tag = `localhost/ouchi-e2e/${image}:${arch}`;
+      const buildArgs = Object.entries(args(arch)).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
+      await buildah([
+        'build',
+        '--quiet',
+        '--pull=never',
+        '--isolation',
+        'chroot',
+        '--platform',
+        `linux/${arch}`,
+        '--volume',
+        '/usr:/usr:ro',
+        ...buildArgs,
+        '-t',
+        tag,
+        context,
+      ]);
+      await buildah(['manifest', 'add', '--arch', arch, '--os', 'linux', list, tag]);
+    }
+    const ref = `${registryHost}/ouchi/${image}:e2e`;
+    await buildah(['manifest', 'push', '--all', '--quiet', '--tls-verify=false', list, `docker://${ref}`]);
+    return ref;
+  }
+
+  const refs: Record<string, string> = {};
+
+  beforeAll(async () => {
+    expect(existsSync(BINFMT)).toBe(false);
+    work = mkdtempSync(join(tmpdir(), 'ouchi-images-'));
+    const port = await freePort();
+    registryHost = `127.0.0.1:${port}`;
+    const config = join(work, 'registry.yml');
+    writeFileSync(
+      config,
+      `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${join(work, 'registry')}\nhttp:\n  addr: ${registryHost}\nlog:\n  level: error\n`,
+    );
+    registry = spawn('docker-registry', ['serve', config], { stdio: 'ignore' });
+    await waitForHttp(`http://${registryHost}/v2/`, 20_000);
+
+    // The build stage's Go image: empty but for the usual symlinks into /usr (bind-mounted from the host).
+    const goLinks = { bin: 'usr/bin', lib: 'usr/lib', lib64: 'usr/lib64', sbin: 'usr/sbin' };
+    for (const arch of PLATFORMS)
+      await standIn(`localhost/ouchi-e2e/go:${arch}`, arch, ['tmp', 'usr', 'etc'], goLinks);
+    await buildah(['manifest', 'create', 'localhost/ouchi-e2e/go-list']);
+    for (const arch of PLATFORMS) {
+      await buildah([
+        'manifest',
+        'add',
+        '--arch',
+        arch,
+        '--os',
+        'linux',
+        'localhost/ouchi-e2e/go-list',
+        `localhost/ouchi-e2e/go:${arch}`,
+      ]);
+    }
+    for (const arch of PLATFORMS) {
+      await standIn(`localhost/ouchi-e2e/fluent-bit:${arch}`, arch, ['fluent-bit/plugins', 'fluent-bit/etc']);
+    }
+
+    refs.hello = await buildAndPush('hello', join(ROOT, 'images', 'hello'), () => ({
+      GO_IMAGE: 'localhost/ouchi-e2e/go-list',
+      BASE_IMAGE: 'scratch',
+      VERSION: 'e2e',
+    }));
+    refs.plugin = await buildAndPush(
+      'fluent-bit-plugin',
+      join(ROOT, 'images', 'fluent-bit-plugin'),
+      (arch) => ({
+        GO_IMAGE: 'localhost/ouchi-e2e/go-list',
+        FLUENT_BIT_IMAGE: `localhost/ouchi-e2e/fluent-bit:${arch}`,
+      }),
+    );
+  }, 20 * 60_000);
+
+  afterAll(async () => {
+    registry?.kill();
+    if (work !== undefined) {
+      await buildah(['rm', '--all']).catch(() => undefined);
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it('needed no emulation: binfmt_misc has no qemu-aarch64 entry', () => {
+    expect(existsSync(BINFMT)).toBe(false);
+  });
+
+  it.each(['hello', 'plugin'])('pushed a manifest list of %s with both platforms', async (image) => {
+    const { stdout } = await run('skopeo', [
+      'inspect',
+      '--raw',
+      '--tls-verify=false',
+      `docker://${refs[image]}`,
+    ]);
+    const index = JSON.parse(stdout) as { manifests: { platform: { architecture: string; os: string } }[] };
+    expect(index.manifests.map((m) => `${m.platform.os}/${m.platform.architecture}`).sort()).toEqual([
+      'linux/amd64',
+      'linux/arm64',
+    ]);
+  });
+
+  it.each(PLATFORMS)(
+    'hello for %s carries a binary of that ELF machine, and runs as non-root',
+    async (arch) => {
+      const binary = await fileFromRegistry(refs.hello, arch, 'hello', work);
+      expect(elfMachine(binary)).toBe(ELF_MACHINE[arch]);
+      const { stdout } = await run('skopeo', [
+        'inspect',
+        '--config',
+        '--tls-verify=false',
+        '--override-arch',
+        arch,
+        `docker://${refs.hello}`,
+      ]);
+      expect((JSON.parse(stdout) as { config: { User: string } }).config.User).toBe('65532:65532');
+    },
+  );
+
+  it('the arm64 hello answers HTTP under qemu-aarch64-static', async () => {
+    const binary = await fileFromRegistry(refs.hello, 'arm64', 'hello', work);
+    const port = await freePort();
+    const child = spawn('qemu-aarch64-static', [binary], { env: { PORT: String(port) }, stdio: 'ignore' });
+    try {
+      expect(await waitForHttp(`http://127.0.0.1:${port}/healthz`, 20_000)).toBe('ok\n');
+      expect(await waitForHttp(`http://127.0.0.1:${port}/`, 5_000)).toMatch(
+        /^hello from ouchi \(linux\/arm64 on /,
+      );
+      expect(await waitForHttp(`http://127.0.0.1:${port}/metrics`, 5_000)).toContain(
+        'hello_build_info{version="e2e",goos="linux",goarch="arm64"} 1',
+      );
+    } finally {
+      child.kill();
+    }
+  });
+
+  it.each(PLATFORMS)(
+    'the plugin for %s exports the FLBPlugin* entry points, built for that machine',
+    async (arch) => {
+      const so = await fileFromRegistry(refs.plugin, arch, 'fluent-bit/plugins/out_ouchi.so', work);
+      expect(elfMachine(so)).toBe(ELF_MACHINE[arch]);
+      const { stdout } = await run('readelf', ['--dyn-syms', '--wide', so]);
+      const exported = stdout
+        .split('\n')
+        .filter((l) => / FUNC +GLOBAL +DEFAULT +\d+ FLBPlugin/.test(l))
+        .map((l) => l.trim().split(/\s+/).pop())
+        .sort();
+      expect(exported).toEqual([
+        'FLBPluginExit',
+        'FLBPluginFlush',
+        'FLBPluginFlushCtx',
+        'FLBPluginInit',
+        'FLBPluginRegister',
+      ]);
+      expect(readdirSync(join(so, '..', '..', 'etc'))).toContain('plugins.conf');
+    },
+  );
+});
