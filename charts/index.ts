@@ -3,6 +3,7 @@
  * Applications, its folder in dist/ and a place in its AppProject.
  */
 import type { SiteSpec } from '../lib/site/schema';
+import { addUserApps } from './apps';
 import { Platform, type PlatformOptions } from './lib/platform';
 import { ArgoCd } from './argocd';
 import { CertManager } from './cert-manager';
@@ -71,6 +72,7 @@ export function buildPlatform(
       loki.datasource,
     ],
   });
+  addUserApps(platform);
   platform.finalize();
   return {
     platform,

@@ -4,7 +4,9 @@
  */
 import { join } from 'node:path';
 import { checkSyncOrder } from '../lib/checks/ordering';
+import { checkImagePins } from '../lib/checks/images';
 import { checkReferences } from '../lib/checks/references';
+import { readImageLock, type ImageLock } from '../lib/images/lock';
 import { toYaml } from '../lib/output/yaml';
 import { writeTreeAtomically } from '../lib/output/atomic';
 import { loadSite } from '../lib/site/load';
@@ -46,6 +48,8 @@ export interface SynthOptions {
   readonly secretsDir?: string;
   /** When false, nothing is written (the result still carries the manifests). @default true */
   readonly write?: boolean;
+  /** Image digests. @default images.lock/<site>.json under root */
+  readonly imageLock?: ImageLock;
 }
 
 export interface SynthResult {
@@ -53,13 +57,29 @@ export interface SynthResult {
   /** dist/<site>/ */
   readonly dir: string;
   readonly manifests: readonly Manifest[];
+  /** What synth says without failing, e.g. placeholder image digests. */
+  readonly warnings: readonly string[];
   /** Milliseconds per stage. */
   readonly timings: Readonly<Record<'load' | 'build' | 'validate' | 'write', number>>;
 }
 
+/** What the site-aware checks read besides the manifests. */
+export interface SiteContext {
+  readonly site: SiteSpec;
+  readonly imageLock: ImageLock;
+}
+
 /** Checks that need the whole manifest set, run after schema validation. */
-export function synthChecks(manifests: readonly Manifest[], schemas: SchemaSet): string[] {
-  return [...checkSyncOrder(manifests, schemas), ...checkReferences(manifests)];
+export function synthChecks(
+  manifests: readonly Manifest[],
+  schemas: SchemaSet,
+  context?: SiteContext,
+): string[] {
+  return [
+    ...checkSyncOrder(manifests, schemas),
+    ...checkReferences(manifests),
+    ...(context ? checkImagePins(manifests, context.site, context.imageLock) : []),
+  ];
 }
 
 export async function synthesize(options: SynthOptions): Promise<SynthResult> {
@@ -68,13 +88,18 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const site = loadSite(options.siteFile);
   const validatorPromise = options.validator ?? createValidator({ root, env: options.env });
   const t1 = Date.now();
-  const { platform } = buildPlatform(site, { siteFile: options.siteFile, secretsDir: options.secretsDir });
+  const imageLock = options.imageLock ?? readImageLock(root, site.name);
+  const { platform } = buildPlatform(site, {
+    siteFile: options.siteFile,
+    secretsDir: options.secretsDir,
+    imageLock,
+  });
   if (platform.problems.length > 0) throw new SynthError([...platform.problems]);
   const manifests = renderPlatform(platform);
   const t2 = Date.now();
   const { validator, schemas } = await validatorPromise;
   const findings = validator.validate(manifests);
-  const problems = [...findings.map(formatFinding), ...synthChecks(manifests, schemas)];
+  const problems = [...findings.map(formatFinding), ...synthChecks(manifests, schemas, { site, imageLock })];
   if (problems.length > 0) throw new SynthError(problems, findings);
   const t3 = Date.now();
   const dir = join(options.distDir ?? join(root, 'dist'), site.name);
@@ -89,6 +114,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     site,
     dir,
     manifests,
+    warnings: platform.warnings,
     timings: { load: t1 - t0, build: t2 - t1, validate: t3 - t2, write: t4 - t3 },
   };
 }

@@ -26,6 +26,7 @@ import {
   type CrdSchemaFile,
   resolveCrdSources,
 } from '../lib/validate/sources';
+import { writeFileAtomically } from '../lib/output/atomic';
 
 interface CrdDoc {
   kind: string;
@@ -147,9 +148,7 @@ export async function relock(root = repoRoot(), fetchImpl: typeof fetch = fetch)
       (entry as { sha256: string }).sha256 = digest;
     }
   }
-  const tmp = `${lockFile}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(lock, null, 2)}\n`);
-  renameSync(tmp, lockFile);
+  writeFileAtomically(lockFile, `${JSON.stringify(lock, null, 2)}\n`);
   return changed;
 }
 

@@ -2,13 +2,14 @@
  * `npm run graph -- [--site <file>]`: writes the Application dependency graph of the site to
  * docs/graph/<site>.mmd (Mermaid) and docs/graph/<site>.svg.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { synthesize } from '../charts/synth';
 import { applicationGraph, toMermaid, toSvg } from '../lib/graph/app-graph';
 import { repoRoot } from '../lib/upstream/locks';
 import { createValidator } from '../lib/validate';
 import { checkFlags, parseArgs, runMain, stringFlag } from './args';
+import { writeFileAtomically } from '../lib/output/atomic';
 
 export async function graphFiles(
   siteFile: string,
@@ -20,12 +21,6 @@ export async function graphFiles(
   return { site: result.site.name, mermaid: toMermaid(graph), svg: toSvg(graph) };
 }
 
-function writeAtomically(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
-
 if (require.main === module) {
   runMain('graph', async () => {
     const args = parseArgs(process.argv.slice(2));
@@ -33,8 +28,8 @@ if (require.main === module) {
     const files = await graphFiles(stringFlag(args, 'site') ?? 'site.yaml');
     const dir = join(repoRoot(), 'docs', 'graph');
     mkdirSync(dir, { recursive: true });
-    writeAtomically(join(dir, `${files.site}.mmd`), files.mermaid);
-    writeAtomically(join(dir, `${files.site}.svg`), files.svg);
+    writeFileAtomically(join(dir, `${files.site}.mmd`), files.mermaid);
+    writeFileAtomically(join(dir, `${files.site}.svg`), files.svg);
     console.log(`graph: wrote docs/graph/${files.site}.mmd and .svg`);
   });
 }

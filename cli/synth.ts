@@ -17,6 +17,7 @@ if (require.main === module) {
   runMain('synth', async () => {
     const started = Date.now();
     const result = await synthCommand(process.argv.slice(2));
+    for (const warning of result.warnings) console.warn(`synth: warning: ${warning}`);
     const t = result.timings;
     console.log(
       `synth: ${result.manifests.length} objects → ${result.dir} in ${Date.now() - started} ms ` +

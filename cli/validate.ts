@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { synthChecks } from '../charts/synth';
+import { readImageLock } from '../lib/images/lock';
 import { loadSite } from '../lib/site/load';
 import { repoRoot } from '../lib/upstream/locks';
 import { createValidator, readTree } from '../lib/validate';
@@ -16,7 +17,10 @@ runMain('validate', async () => {
   if (!existsSync(dir)) throw new Error(`${dir} does not exist; run npm run synth first`);
   const manifests = readTree(dir);
   const { validator, schemas } = await createValidator();
-  const problems = [...validator.validate(manifests).map(formatFinding), ...synthChecks(manifests, schemas)];
+  const problems = [
+    ...validator.validate(manifests).map(formatFinding),
+    ...synthChecks(manifests, schemas, { site, imageLock: readImageLock(repoRoot(), site.name) }),
+  ];
   if (problems.length > 0) {
     throw new Error(
       `${problems.length} problem(s) in ${dir}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,

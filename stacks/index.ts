@@ -5,6 +5,7 @@ import { stackContext } from './config';
 import { layerPrograms } from './layers';
 // Each layer module registers its program in layerPrograms.
 import './bootstrap';
+import './images';
 import './maas';
 
 const context = stackContext();

@@ -11,6 +11,8 @@ import { repoRoot } from '../../lib/upstream/locks';
 import type { ChartVersion } from '../../lib/versions';
 import { APPS_FOLDER, LABELS, PART_OF, type ProjectName } from '../../lib/naming';
 import type { SiteSpec } from '../../lib/site/schema';
+import { imageRepository } from '../../lib/images/build';
+import { fillLockCommand, readImageLock, type ImageLock } from '../../lib/images/lock';
 import { ArgoApplication } from './application';
 import { ArgoProjects } from './projects';
 
@@ -104,6 +106,8 @@ export interface PlatformOptions {
   readonly siteFile?: string;
   /** The sealed-secret store. @default <repo>/secrets */
   readonly secretsDir?: string;
+  /** Digests of the images ouchi builds. @default images.lock/<site>.json of the repository */
+  readonly imageLock?: ImageLock;
 }
 
 export class Platform extends App {
@@ -112,7 +116,9 @@ export class Platform extends App {
   readonly secretsDir: string;
   private readonly registrations: ApplicationRegistration[] = [];
   private readonly folders = new Map<string, AppChart>();
+  readonly imageLock: ImageLock;
   private readonly problemList: string[] = [];
+  private readonly warningList: string[] = [];
   private finalized = false;
 
   constructor(
@@ -123,6 +129,7 @@ export class Platform extends App {
     super({ outdir: 'build/cdk8s-unused' });
     this.siteFile = options.siteFile ?? 'site.yaml';
     this.secretsDir = options.secretsDir ?? join(repoRoot(), 'secrets');
+    this.imageLock = options.imageLock ?? readImageLock(repoRoot(), site.name);
     this.apps = new AppChart(this, APPS_FOLDER);
     this.folders.set(APPS_FOLDER, this.apps);
   }
@@ -160,6 +167,40 @@ export class Platform extends App {
 
   get problems(): readonly string[] {
     return this.problemList;
+  }
+
+  /** Things synth says but that do not stop it (e.g. placeholder image digests). */
+  get warnings(): readonly string[] {
+    return this.warningList;
+  }
+
+  /**
+   * `repository@sha256:…` of an image ouchi builds, from the image lock. An image the site does not
+   * build, or one missing from the lock, is a problem naming the fix; a placeholder digest is a warning
+   * (the example site synthesizes with them; gitops:publish refuses them).
+   */
+  image(name: string): string {
+    const lockFile = `images.lock/${this.site.name}.json`;
+    const spec = this.site.images?.build.find((b) => b.name === name);
+    if (spec === undefined) {
+      this.reportProblem(
+        `image ${name}: ${this.siteFile} does not build it; add { name: ${name} } to images.build (and images.registry)`,
+      );
+      return `${name}@sha256:${'0'.repeat(64)}`;
+    }
+    const entry = this.imageLock.images[name];
+    if (entry === undefined) {
+      this.reportProblem(
+        `image ${name} is not in ${lockFile}; fill it with ${fillLockCommand(this.siteFile)}`,
+      );
+      return `${imageRepository(this.site, spec)}@sha256:${'0'.repeat(64)}`;
+    }
+    if (entry.placeholder === true) {
+      this.warningList.push(
+        `image ${name}: ${lockFile} holds a placeholder digest, not a build, which gitops:publish refuses; ${fillLockCommand(this.siteFile)}`,
+      );
+    }
+    return entry.ref;
   }
 
   get applications(): readonly ApplicationRegistration[] {

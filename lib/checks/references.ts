@@ -101,7 +101,8 @@ function providedBy(o: ManifestObject): ObjectKey[] {
   return out;
 }
 
-function podSpecOf(o: ManifestObject): [Json, string] | undefined {
+/** The pod spec of a workload and its JSON path, for kinds that run Pods. */
+export function podSpecOf(o: ManifestObject): [Json, string] | undefined {
   const spec = obj(o.spec);
   switch (o.kind) {
     case 'Pod':

@@ -1,44 +1,54 @@
 /**
  * images.lock/<site>.json: the `ref@sha256:…` of every image ouchi builds, written from the images
- * stack's outputs after `pulumi up` and read by synth, so Deployments pin exactly what was built.
+ * layer's outputs after `pulumi up` and read by synth, so Deployments pin exactly what was built.
  * An entry marked `placeholder` lets the example site synthesize before anything was built; it must
  * never be published.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomically } from '../output/atomic';
+import { IMAGE_PLATFORMS } from '../site/schema';
 
-export interface ImageLockEntry {
-  /** `registry/name@sha256:<64 hex>` */
-  readonly ref: string;
-  /** True for the example site's stand-in digests. */
-  readonly placeholder?: boolean;
-}
+/** `registry/name@sha256:<64 hex>`: a repository and a digest, no tag. */
+export const DIGEST_REF = /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+@sha256:[0-9a-f]{64}$/;
 
-export interface ImageLock {
-  readonly images: Readonly<Record<string, ImageLockEntry>>;
-}
+const entrySchema = z
+  .object({
+    ref: z.string().regex(DIGEST_REF, { error: 'must be registry/name@sha256:<64 hex>' }),
+    platforms: z.array(z.enum(IMAGE_PLATFORMS)).optional(),
+    placeholder: z.boolean().optional(),
+  })
+  .strict();
+
+const lockSchema = z.object({ images: z.record(z.string(), entrySchema) }).strict();
+
+export type ImageLockEntry = z.output<typeof entrySchema>;
+export type ImageLock = z.output<typeof lockSchema>;
 
 export function imageLockFile(root: string, site: string): string {
   return join(root, 'images.lock', `${site}.json`);
 }
 
-const REF = /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+@sha256:[0-9a-f]{64}$/;
-
+/** Parses a lock, naming the file, the path and the rule of every problem at once. */
 export function parseImageLock(text: string, file: string): ImageLock {
-  const lock = JSON.parse(text) as ImageLock;
-  if (typeof lock.images !== 'object' || lock.images === null)
-    throw new Error(`${file}: expected {"images": {...}}`);
-  for (const [name, entry] of Object.entries(lock.images)) {
-    if (!REF.test(entry.ref)) {
-      throw new Error(
-        `${file}: images.${name}.ref ${JSON.stringify(entry.ref)} is not registry/name@sha256:<64 hex>`,
-      );
-    }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file}: not JSON (${(e as Error).message})`);
   }
-  return lock;
+  const parsed = lockSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`,
+    );
+    throw new Error(`${file}: ${problems.join('; ')}`);
+  }
+  return parsed.data;
 }
 
-/** The site's lock, or an empty one when the site builds no image. */
+/** The site's lock, or an empty one when the site has never built an image. */
 export function readImageLock(root: string, site: string): ImageLock {
   const file = imageLockFile(root, site);
   if (!existsSync(file)) return { images: {} };
@@ -51,4 +61,31 @@ export function placeholderImages(lock: ImageLock): string[] {
     .filter(([, e]) => e.placeholder === true)
     .map(([name]) => name)
     .sort();
+}
+
+/** The lock as deterministic text: images sorted by name, keys in a fixed order, a final newline. */
+export function formatImageLock(lock: ImageLock): string {
+  const images: Record<string, ImageLockEntry> = {};
+  for (const name of Object.keys(lock.images).sort()) {
+    const e = lock.images[name];
+    images[name] = {
+      ref: e.ref,
+      ...(e.platforms ? { platforms: [...e.platforms].sort() } : {}),
+      ...(e.placeholder === true ? { placeholder: true } : {}),
+    };
+  }
+  return `${JSON.stringify({ images }, null, 2)}\n`;
+}
+
+/** Writes the site's lock atomically (temp file, then rename); returns the file. */
+export function writeImageLock(root: string, site: string, lock: ImageLock): string {
+  const file = imageLockFile(root, site);
+  const text = formatImageLock(parseImageLock(JSON.stringify(lock), file));
+  writeFileAtomically(file, text);
+  return file;
+}
+
+/** The command that fills the lock, for messages. */
+export function fillLockCommand(siteFile: string): string {
+  return `pulumi up with the images layer writes it, or run: pulumi stack output --json | npm run images:lock -- --site ${siteFile}`;
 }

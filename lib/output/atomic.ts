@@ -1,9 +1,23 @@
 /**
- * Writes a whole directory tree or replaces nothing: files go to a temporary sibling directory, which
+ * Atomic writes: a reader (or a crash) sees the old content or the new, never half of either.
+ *
+ * writeTreeAtomically writes a whole directory tree or replaces nothing: files go to a temporary sibling directory, which
  * is then renamed over the target. A failure at any point leaves the previous target untouched.
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+
+/** Writes one file through a temporary sibling and a rename, creating its folder. */
+export function writeFileAtomically(file: string, content: string | Buffer): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, content);
+    renameSync(tmp, file);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
 
 export interface TreeFile {
   /** Path relative to the tree root, with `/` separators. */

@@ -5,12 +5,13 @@
  * Each stored SealedSecret records, per key, the fingerprint of the certificate that sealed it
  * (annotation `ouchi.dev/sealed-with`), so a rotated certificate shows exactly what must be re-sealed.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { toYaml } from '../output/yaml';
 import type { SealingCertificate } from './certificate';
 import { scopeAnnotations, scopeOf, sealValue, type Scope } from './seal';
+import { writeFileAtomically } from '../output/atomic';
 
 export const SEALED_WITH_ANNOTATION = 'ouchi.dev/sealed-with';
 
@@ -137,10 +138,7 @@ export function sealInto(
 
 /** Writes a stored SealedSecret atomically (temp file, then rename). */
 export function writeStored(file: string, object: SealedSecretObject): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, toYaml(object));
-  renameSync(tmp, file);
+  writeFileAtomically(file, toYaml(object));
 }
 
 export interface StoredEntry {

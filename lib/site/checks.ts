@@ -264,6 +264,44 @@ export const checkMonitoring: SiteCheck = (site) => {
   return problems;
 };
 
+/**
+ * Images have unique names and platforms, and cover the architecture of every node: a Deployment of
+ * an image without the node's platform fails to start there ("exec format error").
+ */
+export const checkImages: SiteCheck = (site) => {
+  const problems: SiteProblem[] = [];
+  const seen = new Map<string, number>();
+  (site.images?.build ?? []).forEach((image, i) => {
+    const path = `images.build[${i}]`;
+    if (seen.has(image.name)) {
+      problems.push({
+        path: `${path}.name`,
+        message: `${image.name} is already used by images.build[${seen.get(image.name)}]`,
+      });
+    } else {
+      seen.set(image.name, i);
+    }
+    image.platforms.forEach((p, j) => {
+      if (image.platforms.indexOf(p) !== j) {
+        problems.push({ path: `${path}.platforms[${j}]`, message: `${p} is listed twice` });
+      }
+    });
+    site.nodes.forEach((node, n) => {
+      if (!image.platforms.includes(`linux/${node.arch}`)) {
+        problems.push({
+          path: `${path}.platforms`,
+          message: `[${image.platforms.join(', ')}] has no linux/${node.arch}, but nodes[${n}] (${node.hostname}) is ${node.arch}; add linux/${node.arch}`,
+        });
+      }
+    });
+  });
+  site.apps.forEach((app, i) => {
+    if (site.apps.indexOf(app) !== i)
+      problems.push({ path: `apps[${i}]`, message: `${app} is listed twice` });
+  });
+  return problems;
+};
+
 /** Every cross-field check, in the order their problems are reported. */
 export const siteChecks: readonly SiteCheck[] = [
   checkRanges,
@@ -274,6 +312,7 @@ export const siteChecks: readonly SiteCheck[] = [
   checkCeph,
   checkDatabases,
   checkMonitoring,
+  checkImages,
 ];
 
 export function checkSite(site: SiteSpec, checks: readonly SiteCheck[] = siteChecks): SiteProblem[] {

@@ -87,6 +87,49 @@ export const nodeSchema = z
   })
   .strict();
 
+/** Platforms ouchi's Dockerfiles cross-compile for (`os/arch[/variant]`, as buildx names them). */
+export const IMAGE_PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7'] as const;
+export type ImagePlatform = (typeof IMAGE_PLATFORMS)[number];
+
+/** A path inside the repository, relative to its root, without `..`. */
+const repoPath = z.string().regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._/-]+$/, {
+  error: 'must be a path relative to the repository root, without .., like images/hello',
+});
+
+export const imageBuildSchema = z
+  .object({
+    name: dnsLabel.describe('Image name: pushed as <registry.host>/<registry.namespace>/<name>.'),
+    context: repoPath
+      .optional()
+      .describe('Build context, relative to the repository. Default: images/<name>.'),
+    dockerfile: repoPath
+      .optional()
+      .describe('Dockerfile, relative to the repository. Default: <context>/Dockerfile.'),
+    platforms: z
+      .array(z.enum(IMAGE_PLATFORMS))
+      .min(1)
+      .default(['linux/amd64', 'linux/arm64'])
+      .describe('Platforms to build; each is cross-compiled on the build machine, none is emulated.'),
+    tag: z
+      .string()
+      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: 'must be a Docker tag like v1.2.0' })
+      .default('latest')
+      .describe('Tag of the manifest list. Deployments pin the digest, so the tag only labels it.'),
+    buildArgs: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be an ARG name' }), z.string())
+      .default({})
+      .describe(
+        'Build args besides the pinned base images lib/versions.ts passes; each must be an ARG of the Dockerfile.',
+      ),
+    cache: z
+      .boolean()
+      .default(true)
+      .describe(
+        'true: one build per platform, each with its own registry cache, joined by an index. false: one multi-platform build, no cache.',
+      ),
+  })
+  .strict();
+
 export const siteSchema = z
   .object({
     name: dnsLabel.describe('Site name: dist/<name>/, the Pulumi stack and the GitOps path default.'),
@@ -308,6 +351,37 @@ export const siteSchema = z
       })
       .strict()
       .default({ keyName: 'sealed-secrets-key' }),
+    images: z
+      .object({
+        registry: z
+          .object({
+            host: z
+              .string()
+              .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/, {
+                error: 'must be a registry host like ghcr.io or registry.home.example.com:5000',
+              })
+              .describe(
+                'Registry host (and port). The credentials are ouchi:registryUsername and the secret ouchi:registryPassword.',
+              ),
+            namespace: z
+              .string()
+              .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, {
+                error: 'must be a lower-case repository path like ouchi-lab',
+              })
+              .describe('Path under the host the images are pushed to, e.g. the GitHub org on ghcr.io.'),
+          })
+          .strict(),
+        build: z.array(imageBuildSchema).default([]).describe('Images the images layer builds and pushes.'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Images ouchi builds (pulumi up, images layer). Deployments pin them by digest from images.lock/<name>.json.',
+      ),
+    apps: z
+      .array(dnsLabel)
+      .default([])
+      .describe('User apps this site runs (charts/apps/), each in the apps AppProject.'),
     volumeGroup: dnsLabel.default('ouchi-vg').describe('Name of the LVM volume group on every node.'),
     nodes: z.array(nodeSchema).min(1),
     sso: z
@@ -337,6 +411,7 @@ export type SiteSpec = z.output<typeof siteSchema>;
 export type NodeSpec = SiteSpec['nodes'][number];
 export type PowerSpec = NodeSpec['power'];
 export type RangeSpec = z.output<typeof ipRangeSchema>;
+export type ImageBuildSpec = z.output<typeof imageBuildSchema>;
 
 /** JSON Schema of the site file, for editors (`# yaml-language-server: $schema=...`). */
 export function siteJsonSchema(): Record<string, unknown> {

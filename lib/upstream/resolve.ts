@@ -4,9 +4,10 @@
  * Either way its sha256 must match the pin, so what validates here is exactly what upstream tagged.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { writeFileAtomically } from '../output/atomic';
 
 export interface PinnedFile {
   /** Upstream URL at a pinned tag or commit. */
@@ -98,9 +99,6 @@ export async function resolvePinned(file: PinnedFile, options: ResolveOptions = 
   const data = Buffer.from(await response.arrayBuffer());
   verify(file, data, file.url);
   const path = cachePath(file, cache);
-  mkdirSync(join(cache, 'sha256'), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+  writeFileAtomically(path, data);
   return data;
 }

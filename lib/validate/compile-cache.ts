@@ -11,10 +11,11 @@
 import Ajv, { type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
+import { writeFileAtomically } from '../output/atomic';
 
 export type { ErrorObject };
 
@@ -129,9 +130,7 @@ export class CompileCache {
    */
   saveCodeCache(): void {
     for (const { script, path } of this.uncached.splice(0)) {
-      const tmp = `${path}.${process.pid}.tmp`;
-      writeFileSync(tmp, script.createCachedData());
-      renameSync(tmp, path);
+      writeFileAtomically(path, script.createCachedData());
     }
   }
 
@@ -156,10 +155,8 @@ export class CompileCache {
     if (this.dir !== undefined) {
       mkdirSync(this.dir, { recursive: true });
       const file = join(this.dir, `${bundleId}.js`);
-      const tmp = `${file}.${process.pid}.tmp`;
       const exports = Object.fromEntries(ids.map((id) => [exportName(id), exportName(id)]));
-      writeFileSync(tmp, standaloneCode(ajv, exports));
-      renameSync(tmp, file);
+      writeFileAtomically(file, standaloneCode(ajv, exports));
     }
     return fns;
   }

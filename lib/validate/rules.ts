@@ -22,4 +22,49 @@ export const noPlaintextSecret: ManifestRule = ({ file, object }) => {
     }));
 };
 
-export const defaultRules: ManifestRule[] = [noPlaintextSecret];
+const WORKLOAD_POD_SPEC: Record<string, readonly string[]> = {
+  Pod: ['spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+/**
+ * Requests and limits: every container ouchi defines itself sets cpu and memory requests and limits,
+ * so the scheduler can place it and one runaway Pod cannot starve a node of a small cluster.
+ */
+export const containerResources: ManifestRule = ({ file, object }) => {
+  const path = typeof object.kind === 'string' ? WORKLOAD_POD_SPEC[object.kind] : undefined;
+  if (path === undefined) return [];
+  let pod: unknown = object;
+  for (const key of path) pod = (pod as Record<string, unknown> | undefined)?.[key];
+  const findings = [];
+  for (const list of ['initContainers', 'containers'] as const) {
+    const containers = (pod as Record<string, unknown> | undefined)?.[list];
+    if (!Array.isArray(containers)) continue;
+    for (const [i, c] of containers.entries()) {
+      const r = (
+        c as { resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> } }
+      ).resources;
+      const missing = (['requests', 'limits'] as const).flatMap((kind) =>
+        (['cpu', 'memory'] as const).filter((q) => r?.[kind]?.[q] === undefined).map((q) => `${kind}.${q}`),
+      );
+      if (missing.length > 0) {
+        findings.push({
+          file,
+          object: describeObject(object),
+          path: `${path.join('.')}.${list}[${i}].resources`,
+          rule: 'requests and limits',
+          message: `container ${String((c as { name?: unknown }).name)} sets no ${missing.join(', ')}; set cpu and memory requests and limits`,
+          schema: 'ouchi',
+        });
+      }
+    }
+  }
+  return findings;
+};
+
+export const defaultRules: ManifestRule[] = [noPlaintextSecret, containerResources];

@@ -7,13 +7,13 @@
  * volume group. Machines deploy in parallel; the client bounds in-flight requests instead.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { NodeSpec, SiteSpec } from '../../lib/site/schema';
 import { userData } from './cloud-init';
 import { kubesprayInventory, type InventoryFiles } from './inventory';
 import { MaasIpRange, MaasMachine, MaasTag, MaasVlanDhcp } from './resources';
 import type { PowerType } from './types';
+import { writeFileAtomically } from '../../lib/output/atomic';
 
 export interface MaasClusterArgs {
   readonly site: SiteSpec;
@@ -89,11 +89,7 @@ export function powerParameters(
 /** Writes the inventory files under `dir`, each atomically. */
 export function writeInventory(dir: string, files: InventoryFiles): void {
   for (const [path, text] of Object.entries(files)) {
-    const file = join(dir, path);
-    mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
+    writeFileAtomically(join(dir, path), text);
   }
 }
 
