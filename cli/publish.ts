@@ -5,7 +5,7 @@
  */
 import { synthesize } from '../charts/synth';
 import { publishSite, refuseDirty, sourceState, type PublishResult } from '../lib/gitops/publish';
-import { placeholderImages, readImageLock } from '../lib/images/lock';
+import { fillLockCommand, placeholderImages, readImageLock } from '../lib/images/lock';
 import { gitopsPath, loadSite } from '../lib/site/load';
 import { repoRoot } from '../lib/upstream/locks';
 import { checkFlags, parseArgs, runMain, stringFlag } from './args';
@@ -32,13 +32,14 @@ export async function publishCommand(
   const allowDirty = args.flags.get('allow-dirty') === true;
   const source = sourceState(sourceDir);
   refuseDirty(source, allowDirty, sourceDir);
-  const placeholders = placeholderImages(readImageLock(root, site.name));
+  const imageLock = readImageLock(root, site.name);
+  const placeholders = placeholderImages(imageLock);
   if (placeholders.length > 0) {
     throw new Error(
-      `images.lock/${site.name}.json holds placeholder digests for ${placeholders.join(', ')}: build them (pulumi up with the images layer, then npm run images:lock) before publishing`,
+      `images.lock/${site.name}.json holds placeholder digests for ${placeholders.join(', ')}: build and lock them before publishing (${fillLockCommand(siteFile)})`,
     );
   }
-  const synth = await synthesize({ siteFile, distDir: options.distDir });
+  const synth = await synthesize({ siteFile, distDir: options.distDir, imageLock });
   return publishSite({
     distDir: synth.dir,
     site: site.name,

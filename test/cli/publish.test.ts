@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { publishCommand } from '../../cli/publish';
 import { git } from '../../lib/gitops/git';
+import { writeImageLock } from '../../lib/images/lock';
 import { EXAMPLE_SITE_FILE } from '../support/site';
 
 const ID = ['-c', 'user.name=test', '-c', 'user.email=test@example.invalid'];
@@ -12,7 +13,9 @@ describe('npm run gitops:publish (real git repos)', () => {
   let remote: string;
   let source: string;
   let dist: string;
-  const publish = (extra: string[] = [], root?: string) =>
+  /** Holds a lock of real (not placeholder) digests, as after `pulumi up`. */
+  let built: string;
+  const publish = (extra: string[] = [], root = built) =>
     publishCommand(['--site', EXAMPLE_SITE_FILE, '--repo', remote, ...extra], {
       sourceDir: source,
       distDir: dist,
@@ -26,6 +29,15 @@ describe('npm run gitops:publish (real git repos)', () => {
     remote = join(work, 'gitops.git');
     source = join(work, 'source');
     dist = join(work, 'dist');
+    built = join(work, 'built');
+    writeImageLock(built, 'ouchi-home', {
+      images: Object.fromEntries(
+        ['hello', 'fluent-bit-plugin'].map((name, i) => [
+          name,
+          { ref: `ghcr.io/ouchi-lab/${name}@sha256:${String(i + 1).repeat(64)}` },
+        ]),
+      ),
+    });
     git(work, ['init', '--quiet', '--bare', '-b', 'main', remote]);
     mkdirSync(source);
     git(source, ['init', '--quiet', '-b', 'main']);
@@ -61,6 +73,10 @@ describe('npm run gitops:publish (real git repos)', () => {
     ]);
     expect(shown).toBe(
       readFileSync(join(dist, 'ouchi-home', 'metallb-config', 'ipaddresspool-default.yaml'), 'utf8'),
+    );
+    // The published Deployment runs exactly the digest the lock holds.
+    expect(git(work, ['--git-dir', remote, 'show', 'main:ouchi-home/hello/deployment-hello.yaml'])).toContain(
+      `image: ghcr.io/ouchi-lab/hello@sha256:${'1'.repeat(64)}\n`,
     );
 
     const second = await publish();
@@ -108,7 +124,9 @@ describe('npm run gitops:publish (real git repos)', () => {
       }),
     );
     await expect(publish([], root)).rejects.toThrow(
-      'images.lock/ouchi-home.json holds placeholder digests for hello: build them (pulumi up with the images layer, then npm run images:lock) before publishing',
+      'images.lock/ouchi-home.json holds placeholder digests for hello: build and lock them before publishing (pulumi up with the images layer writes it, or run: pulumi stack output --json | npm run images:lock -- --site ' +
+        EXAMPLE_SITE_FILE +
+        ')',
     );
   });
 });
