@@ -190,9 +190,7 @@ export class Platform extends App {
     }
     const entry = this.imageLock.images[name];
     if (entry === undefined) {
-      this.reportProblem(
-        `image ${name} is not in ${lockFile}; fill it with ${fillLockCommand(this.siteFile)}`,
-      );
+      this.reportProblem(`image ${name} is not in ${lockFile}; ${fillLockCommand(this.siteFile)}`);
       return `${imageRepository(this.site, spec)}@sha256:${'0'.repeat(64)}`;
     }
     if (entry.placeholder === true) {

@@ -25,7 +25,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ROOT } from '../support/site';
+import { buildArgs, imagePaths } from '../../lib/images/build';
+import type { ImageBuildSpec } from '../../lib/site/schema';
+import { exampleSite, ROOT } from '../support/site';
 
 const run = promisify(execFile);
 const TOOLS = [
@@ -53,6 +55,29 @@ const e2e = process.env.OUCHI_E2E === '1';
 
 if (missing.length > 0 && !e2e) {
   console.warn(`images e2e skipped: missing ${missing.join(', ')} (set OUCHI_E2E=1 to make this a failure)`);
+}
+
+const exampleImages = exampleSite().images?.build ?? [];
+
+function imageSpec(name: string): ImageBuildSpec {
+  const spec = exampleImages.find((b) => b.name === name);
+  if (spec === undefined) throw new Error(`the example site builds no image ${name}`);
+  return spec;
+}
+
+/**
+ * The build args SiteImages passes for the example site's image, with the base images (which cannot
+ * be pulled here) swapped for local stand-ins. A stand-in for an arg the component does not pass is a
+ * mistake in this test.
+ */
+function componentArgs(name: string, standIns: Record<string, string>): Record<string, string> {
+  const spec = imageSpec(name);
+  const args = buildArgs(spec, readFileSync(join(ROOT, imagePaths(spec).dockerfile), 'utf8'), name);
+  for (const key of Object.keys(standIns)) {
+    if (!(key in args))
+      throw new Error(`SiteImages passes ${name} no ${key} (it passes ${Object.keys(args).join(', ')})`);
+  }
+  return { ...args, ...standIns };
 }
 
 async function freePort(): Promise<number> {
@@ -223,15 +248,11 @@ suite('multi-platform image builds (buildah, registry, skopeo, qemu)', () => {
       await standIn(`localhost/ouchi-e2e/fluent-bit:${arch}`, arch, ['fluent-bit/plugins', 'fluent-bit/etc']);
     }
 
-    refs.hello = await buildAndPush('hello', join(ROOT, 'images', 'hello'), () => ({
-      GO_IMAGE: 'localhost/ouchi-e2e/go-list',
-      BASE_IMAGE: 'scratch',
-      VERSION: 'e2e',
-    }));
-    refs.plugin = await buildAndPush(
-      'fluent-bit-plugin',
-      join(ROOT, 'images', 'fluent-bit-plugin'),
-      (arch) => ({
+    refs.hello = await buildAndPush('hello', join(ROOT, 'images', 'hello'), () =>
+      componentArgs('hello', { GO_IMAGE: 'localhost/ouchi-e2e/go-list', BASE_IMAGE: 'scratch' }),
+    );
+    refs.plugin = await buildAndPush('fluent-bit-plugin', join(ROOT, 'images', 'fluent-bit-plugin'), (arch) =>
+      componentArgs('fluent-bit-plugin', {
         GO_IMAGE: 'localhost/ouchi-e2e/go-list',
         FLUENT_BIT_IMAGE: `localhost/ouchi-e2e/fluent-bit:${arch}`,
       }),
@@ -291,7 +312,7 @@ suite('multi-platform image builds (buildah, registry, skopeo, qemu)', () => {
         /^hello from ouchi \(linux\/arm64 on /,
       );
       expect(await waitForHttp(`http://127.0.0.1:${port}/metrics`, 5_000)).toContain(
-        'hello_build_info{version="e2e",goos="linux",goarch="arm64"} 1',
+        `hello_build_info{version="${imageSpec('hello').tag}",goos="linux",goarch="arm64"} 1`,
       );
     } finally {
       child.kill();

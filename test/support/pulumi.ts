@@ -10,9 +10,19 @@ export interface RecordedResource {
   readonly inputs: Record<string, any>;
 }
 
-/** Installs mocks; `state(type, inputs)` adds provider-computed outputs (e.g. a generated key). */
+export interface RecordedCall {
+  readonly token: string;
+  readonly inputs: Record<string, any>;
+}
+
+/**
+ * Installs mocks; `state(type, inputs)` adds provider-computed outputs (e.g. a generated key), and
+ * `invoke(token, inputs)` answers function calls (by default with their inputs).
+ */
 export function recordResources(
   state: (type: string, inputs: Record<string, any>) => Record<string, any> = () => ({}),
+  invoke: (token: string, inputs: Record<string, any>) => Record<string, any> = (_, inputs) => inputs,
+  calls: RecordedCall[] = [],
 ) {
   const resources: RecordedResource[] = [];
   pulumi.runtime.setMocks(
@@ -21,7 +31,10 @@ export function recordResources(
         resources.push({ type: args.type, name: args.name, inputs: args.inputs });
         return { id: `${args.name}-id`, state: { ...args.inputs, ...state(args.type, args.inputs) } };
       },
-      call: (args) => args.inputs,
+      call: (args) => {
+        calls.push({ token: args.token, inputs: args.inputs });
+        return invoke(args.token, args.inputs);
+      },
     },
     'ouchi',
     'test',

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { createValidator } from '../../../lib/validate';
+import { containerResources, defaultRules } from '../../../lib/validate/rules';
 import { formatFinding } from '../../../lib/validate/validator';
 import { ROOT } from '../../support/site';
 
@@ -34,5 +35,42 @@ describe('no plaintext Secret', () => {
       }),
     );
     expect(offenders).toEqual([]);
+  });
+});
+
+describe('requests and limits', () => {
+  const job = (resources?: unknown): any => ({
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: 'backup', namespace: 'app-x' },
+    spec: {
+      schedule: '0 3 * * *',
+      jobTemplate: {
+        spec: {
+          template: {
+            spec: {
+              restartPolicy: 'Never',
+              containers: [{ name: 'backup', image: 'busybox:1.37', resources }],
+            },
+          },
+        },
+      },
+    },
+  });
+
+  it('fails a container ouchi defines without cpu and memory requests and limits', () => {
+    expect(
+      containerResources({ file: 'x/cronjob-backup.yaml', object: job({ requests: { cpu: '10m' } }) }).map(
+        formatFinding,
+      ),
+    ).toEqual([
+      'x/cronjob-backup.yaml: CronJob app-x/backup: spec.jobTemplate.spec.template.spec.containers[0].resources: container backup sets no requests.memory, limits.cpu, limits.memory; set cpu and memory requests and limits [requests and limits; ouchi]',
+    ]);
+  });
+
+  it('passes one that sets them, and is part of what synth and validate apply', () => {
+    const full = { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '32Mi' } };
+    expect(containerResources({ file: 'x.yaml', object: job(full) })).toEqual([]);
+    expect(defaultRules).toContain(containerResources);
   });
 });
