@@ -5,6 +5,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { loadSite } from '../lib/site/load';
 import type { SiteSpec } from '../lib/site/schema';
+import { repoRoot } from '../lib/upstream/locks';
 
 export const LAYERS = ['maas', 'images', 'bootstrap'] as const;
 export type Layer = (typeof LAYERS)[number];
@@ -14,6 +15,8 @@ export interface StackContext {
   readonly site: SiteSpec;
   readonly siteFile: string;
   readonly layers: ReadonlySet<Layer>;
+  /** The repository: site-relative paths and the files layers write (inventory/, images.lock/). */
+  readonly root: string;
 }
 
 /** Checks the `ouchi:layers` list, naming the bad value and the allowed ones. */
@@ -40,5 +43,6 @@ export function stackContext(config = new pulumi.Config('ouchi')): StackContext 
     site: loadSite(siteFile),
     siteFile,
     layers: parseLayers(config.getObject<unknown>('layers') ?? []),
+    root: repoRoot(),
   };
 }

@@ -12,7 +12,7 @@ import type { ChartVersion } from '../../lib/versions';
 import { APPS_FOLDER, LABELS, PART_OF, type ProjectName } from '../../lib/naming';
 import type { SiteSpec } from '../../lib/site/schema';
 import { imageRepository } from '../../lib/images/build';
-import { fillLockCommand, readImageLock, type ImageLock } from '../../lib/images/lock';
+import { fillLockCommand, placeholderImages, readImageLock, type ImageLock } from '../../lib/images/lock';
 import { ArgoApplication } from './application';
 import { ArgoProjects } from './projects';
 
@@ -193,7 +193,7 @@ export class Platform extends App {
       this.reportProblem(`image ${name} is not in ${lockFile}; ${fillLockCommand(this.siteFile)}`);
       return `${imageRepository(this.site, spec)}@sha256:${'0'.repeat(64)}`;
     }
-    if (entry.placeholder === true) {
+    if (placeholderImages({ images: { [name]: entry } }).length > 0) {
       this.warningList.push(
         `image ${name}: ${lockFile} holds a placeholder digest, not a build, which gitops:publish refuses; ${fillLockCommand(this.siteFile)}`,
       );

@@ -55,10 +55,13 @@ export function readImageLock(root: string, site: string): ImageLock {
   return parseImageLock(readFileSync(file, 'utf8'), file);
 }
 
-/** Names of the images whose digest is a placeholder. */
+/** The all-zero digest stand-in locks use; never a real build, flagged or not. */
+const ZERO_DIGEST = `@sha256:${'0'.repeat(64)}`;
+
+/** Names of the images whose digest is a placeholder (flagged, or the all-zero digest). */
 export function placeholderImages(lock: ImageLock): string[] {
   return Object.entries(lock.images)
-    .filter(([, e]) => e.placeholder === true)
+    .filter(([, e]) => e.placeholder === true || e.ref.endsWith(ZERO_DIGEST))
     .map(([name]) => name)
     .sort();
 }
@@ -87,5 +90,5 @@ export function writeImageLock(root: string, site: string, lock: ImageLock): str
 
 /** The command that fills the lock, for messages. */
 export function fillLockCommand(siteFile: string): string {
-  return `pulumi up with the images layer writes it, or run: pulumi stack output --json | npm run images:lock -- --site ${siteFile}`;
+  return `pulumi up with the images layer writes it, or run: npm run images:lock -- --site ${siteFile} (it reads pulumi stack output)`;
 }

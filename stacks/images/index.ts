@@ -5,13 +5,11 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { writeImageLock } from '../../lib/images/lock';
-import { repoRoot } from '../../lib/upstream/locks';
 import { layerPrograms } from '../layers';
 import { SiteImages } from './site-images';
 
 layerPrograms.images = (context) => {
-  const { config, site } = context;
-  const root = repoRoot();
+  const { config, site, root } = context;
   const images = new SiteImages(site.name, {
     site,
     root,

@@ -3,18 +3,17 @@
  * the site's nodes deployed and the kubespray inventory written to inventory/<site>/.
  */
 import { join } from 'node:path';
-import { repoRoot } from '../../lib/upstream/locks';
 import { layerPrograms } from '../layers';
 import { MaasCluster } from './cluster';
 
 layerPrograms.maas = (context) => {
-  const { config, site } = context;
+  const { config, site, root } = context;
   const cluster = new MaasCluster(site.name, {
     site,
     maasUrl: config.get('maasUrl') ?? site.maas.url,
     apiKey: config.requireSecret('maasApiKey'),
     powerPasswords: config.getSecretObject<Record<string, string>>('powerPasswords') ?? {},
-    inventoryDir: join(repoRoot(), 'inventory', site.name),
+    inventoryDir: join(root, 'inventory', site.name),
   });
   return { nodes: cluster.nodes, inventory: `inventory/${site.name}/hosts.yaml` };
 };

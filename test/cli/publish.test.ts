@@ -124,9 +124,9 @@ describe('npm run gitops:publish (real git repos)', () => {
       }),
     );
     await expect(publish([], root)).rejects.toThrow(
-      'images.lock/ouchi-home.json holds placeholder digests for hello: build and lock them before publishing (pulumi up with the images layer writes it, or run: pulumi stack output --json | npm run images:lock -- --site ' +
+      'images.lock/ouchi-home.json holds placeholder digests for hello: build and lock them before publishing (pulumi up with the images layer writes it, or run: npm run images:lock -- --site ' +
         EXAMPLE_SITE_FILE +
-        ')',
+        ' (it reads pulumi stack output))',
     );
   });
 });

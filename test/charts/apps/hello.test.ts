@@ -119,7 +119,7 @@ describe('the image lock → synth', () => {
     });
     expect(platform.problems).toEqual([]);
     expect(platform.warnings).toEqual([
-      'image hello: images.lock/ouchi-home.json holds a placeholder digest, not a build, which gitops:publish refuses; pulumi up with the images layer writes it, or run: pulumi stack output --json | npm run images:lock -- --site site.yaml',
+      'image hello: images.lock/ouchi-home.json holds a placeholder digest, not a build, which gitops:publish refuses; pulumi up with the images layer writes it, or run: npm run images:lock -- --site site.yaml (it reads pulumi stack output)',
     ]);
     expect(out.get('hello/deployment-hello.yaml').spec.template.spec.containers[0].image).toBe(
       `ghcr.io/ouchi-lab/hello@sha256:${'0'.repeat(64)}`,
@@ -135,7 +135,7 @@ describe('the image lock → synth', () => {
       }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SynthError);
       expect((error as SynthError).problems).toEqual([
-        `image hello is not in images.lock/ouchi-home.json; pulumi up with the images layer writes it, or run: pulumi stack output --json | npm run images:lock -- --site ${EXAMPLE_SITE_FILE}`,
+        `image hello is not in images.lock/ouchi-home.json; pulumi up with the images layer writes it, or run: npm run images:lock -- --site ${EXAMPLE_SITE_FILE} (it reads pulumi stack output)`,
       ]);
     });
   });

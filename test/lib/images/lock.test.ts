@@ -56,6 +56,18 @@ describe('images.lock', () => {
     );
   });
 
+  it('counts an all-zero digest as a placeholder even without the flag', () => {
+    expect(
+      placeholderImages({
+        images: {
+          a: { ref: ref('a', '0') },
+          b: { ref: ref('b', '0'), placeholder: true },
+          c: { ref: ref('c', '1') },
+        },
+      }),
+    ).toEqual(['a', 'b']);
+  });
+
   it('ships the example site with placeholders for every image it builds, in the writer’s format', () => {
     const site = exampleSite();
     const file = imageLockFile(ROOT, site.name);

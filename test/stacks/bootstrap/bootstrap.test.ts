@@ -11,6 +11,7 @@ const resources = recordResources((type) => {
 import { argocdRelease } from '../../../charts/argocd';
 import { charts } from '../../../lib/versions';
 import { Bootstrap } from '../../../stacks/bootstrap/bootstrap';
+import { render, valuesOf } from '../../support/render';
 import { exampleSite } from '../../support/site';
 
 describe('Bootstrap (Pulumi mocks)', () => {
@@ -35,6 +36,12 @@ describe('Bootstrap (Pulumi mocks)', () => {
       createNamespace: true,
     });
     expect(release.inputs.values).toEqual(JSON.parse(JSON.stringify(expected.values)));
+    // ...and those are what the synthesized argocd Application deploys, so Argo CD adopts it unchanged.
+    const app = render(site).get('apps/application-argocd.yaml');
+    const chartSource = app.spec.sources.find((s: any) => s.chart === 'argo-cd');
+    expect(release.inputs.version).toBe(chartSource.targetRevision);
+    expect(release.inputs.repositoryOpts.repo).toBe(chartSource.repoURL);
+    expect(release.inputs.values).toEqual(valuesOf(app));
   });
 
   it('writes a generated sealing key as the controller’s active key Secret, marked secret', async () => {

@@ -1,0 +1,94 @@
+import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { isSecretInput, plain, recordResources, settle, valueOf } from '../support/pulumi';
+
+const digest = (tag: string) => `sha256:${Buffer.from(tag).toString('hex').padEnd(64, '0').slice(0, 64)}`;
+const resources = recordResources(
+  (type, inputs) => {
+    if (type === 'docker-build:index:Image')
+      return { digest: digest(inputs.tags[0]), ref: `${inputs.tags[0]}@${digest(inputs.tags[0])}` };
+    if (type === 'docker-build:index:Index') return { ref: `${inputs.tag}@${digest(inputs.tag)}` };
+    if (type === 'tls:index/privateKey:PrivateKey') return { privateKeyPem: 'MOCK KEY' };
+    if (type === 'tls:index/selfSignedCert:SelfSignedCert') return { certPem: 'MOCK CERT' };
+    return {};
+  },
+  (_token, inputs) => ({
+    ...inputs,
+    manifests: ['amd64', 'arm64'].map((architecture) => ({ os: 'linux', architecture })),
+  }),
+);
+pulumi.runtime.setAllConfig(
+  {
+    'ouchi:registryUsername': 'ouchi-bot',
+    'ouchi:registryPassword': 'ghp_token',
+    'ouchi:kubeconfig': 'apiVersion: v1\nkind: Config\n',
+  },
+  ['ouchi:registryPassword', 'ouchi:kubeconfig'],
+);
+
+// Imported after the mocks, as Pulumi requires.
+import { parseImageLock } from '../../lib/images/lock';
+import type { StackContext } from '../../stacks/config';
+import { parseLayers } from '../../stacks/config';
+import { layerPrograms } from '../../stacks/layers';
+import '../../stacks/bootstrap';
+import '../../stacks/images';
+import { EXAMPLE_SITE_FILE, exampleSite, ROOT, withTempDirAsync } from '../support/site';
+
+const context = (root: string, config = new pulumi.Config('ouchi')): StackContext => ({
+  config,
+  site: exampleSite(),
+  siteFile: EXAMPLE_SITE_FILE,
+  layers: parseLayers(['images', 'bootstrap']),
+  root,
+});
+
+describe('stack layers (Pulumi mocks)', () => {
+  it('images: builds with the stack’s registry login, the password secret, and writes the lock after the update', async () => {
+    await withTempDirAsync(async (root) => {
+      cpSync(join(ROOT, 'images'), join(root, 'images'), { recursive: true });
+      const outputs = layerPrograms.images!(context(root));
+      const images = await valueOf(outputs.images as pulumi.Output<Record<string, { ref: string }>>);
+      await settle();
+      expect(images.hello.ref).toBe(`ghcr.io/ouchi-lab/hello@${digest('ghcr.io/ouchi-lab/hello:latest')}`);
+      const build = resources.find((r) => r.name === 'hello-linux-arm64')!;
+      expect(isSecretInput(build.inputs.registries)).toBe(true);
+      expect(plain(build.inputs.registries)[0]).toEqual({
+        address: 'ghcr.io',
+        username: 'ouchi-bot',
+        password: 'ghp_token',
+      });
+      const file = join(root, 'images.lock', 'ouchi-home.json');
+      expect(existsSync(file)).toBe(true);
+      expect(parseImageLock(readFileSync(file, 'utf8'), file).images).toEqual(images);
+    });
+  });
+
+  it('bootstrap: takes the kubeconfig as a secret, and a key backup only with its certificate', async () => {
+    const outputs = layerPrograms.bootstrap!(context(ROOT));
+    expect(await valueOf(outputs.sealingCertificate as pulumi.Output<string>)).toBe('MOCK CERT');
+    await settle();
+    const provider = resources.find((r) => r.type === 'pulumi:providers:kubernetes')!;
+    expect(isSecretInput(provider.inputs.kubeconfig)).toBe(true);
+    expect(plain(provider.inputs.kubeconfig)).toBe('apiVersion: v1\nkind: Config\n');
+
+    const halfBackup = {
+      get: () => undefined,
+      getSecret: (key: string) => (key === 'sealingKey' ? pulumi.secret('KEY') : undefined),
+      requireSecret: () => pulumi.secret('x'),
+    } as unknown as pulumi.Config;
+    expect(() => layerPrograms.bootstrap!(context(ROOT, halfBackup))).toThrow(
+      'ouchi:sealingKey and ouchi:sealingCertificate restore a key together: set both, or neither',
+    );
+  });
+
+  it('names a bad layer and the ones there are', () => {
+    expect(() => parseLayers(['maas', 'image'])).toThrow(
+      'ouchi:layers[1]: "image" is not a layer; use one of maas, images, bootstrap',
+    );
+    expect(() => parseLayers('maas')).toThrow(
+      'ouchi:layers must be a list such as ["maas","bootstrap"], got "maas"',
+    );
+  });
+});
