@@ -35,7 +35,7 @@ export interface SealedSecretsProps {
   /**
    * Name of the controller's key Secret (the bootstrap stack writes it, labelled
    * `sealedsecrets.bitnami.com/sealed-secrets-key: active`).
-   * @default 'sealed-secrets-key'
+   * @default the site's `sealedSecrets.keyName`
    */
   readonly keyName?: string;
   /**
@@ -68,7 +68,11 @@ export class SealedSecrets extends Construct {
 
   constructor(platform: Platform, props: SealedSecretsProps = {}) {
     super(platform, 'component-sealed-secrets');
-    this.release = sealedSecretsRelease(props);
+    // The same name the bootstrap stack writes the key under.
+    this.release = sealedSecretsRelease({
+      ...props,
+      keyName: props.keyName ?? platform.site.sealedSecrets.keyName,
+    });
     const folder = platform.folder('sealed-secrets');
     new PlatformNamespace(folder, { name: SEALED_SECRETS_CONTROLLER.namespace });
     platform.register({

@@ -348,9 +348,15 @@ export const siteSchema = z
         keyName: dnsLabel
           .default('sealed-secrets-key')
           .describe('Name of the controller key Secret the bootstrap stack writes.'),
+        keyLabels: z
+          .record(z.string(), z.string())
+          .default({})
+          .describe(
+            'Extra labels on the key Secret, e.g. for a backup tool to select it. The controller’s own label is always set.',
+          ),
       })
       .strict()
-      .default({ keyName: 'sealed-secrets-key' }),
+      .default({ keyName: 'sealed-secrets-key', keyLabels: {} }),
     images: z
       .object({
         registry: z

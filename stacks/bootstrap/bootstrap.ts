@@ -72,7 +72,7 @@ export class Bootstrap extends pulumi.ComponentResource {
         metadata: {
           name: site.sealedSecrets.keyName,
           namespace: namespace.metadata.name,
-          labels: { [SEALING_KEY_LABEL]: 'active' },
+          labels: { ...site.sealedSecrets.keyLabels, [SEALING_KEY_LABEL]: 'active' },
         },
         type: 'kubernetes.io/tls',
         stringData: { 'tls.crt': key.certificatePem, 'tls.key': pulumi.secret(key.privateKeyPem) },
