@@ -5,7 +5,7 @@
  *
  *   npm run seal -- --site <file> --namespace <ns> --name <name> --key <key>
  *                   [--scope strict|namespace-wide|cluster-wide] [--merge] [--type <type>]
- *                   [--from-file <f> | --from-env <VAR>]
+ *                   [--labels k=v,...] [--annotations k=v,...] [--from-file <f> | --from-env <VAR>]
  *   npm run seal -- --site <file> --rotate                       lists keys sealed for an old certificate
  *   npm run seal -- --site <file> --rotate --namespace .. --name .. --key ..   re-seals one of them
  */
@@ -15,6 +15,7 @@ import { certificatePath, readCertificate } from '../lib/sealing/certificate';
 import { SCOPES, type Scope } from '../lib/sealing/seal';
 import {
   listStore,
+  parseKeyValues,
   readStored,
   sealCommandLine,
   sealInto,
@@ -43,6 +44,8 @@ const FLAGS = [
   'scope',
   'merge',
   'type',
+  'labels',
+  'annotations',
   'from-file',
   'from-env',
   'rotate',
@@ -112,6 +115,8 @@ export async function sealCommand(argv: readonly string[], io: SealIo): Promise<
       scope: scopeText as Scope | undefined,
       type: stringFlag(args, 'type'),
       merge: args.flags.get('merge') === true || rotate,
+      labels: parseKeyValues('labels', stringFlag(args, 'labels')),
+      annotations: parseKeyValues('annotations', stringFlag(args, 'annotations')),
     },
     cert,
   );

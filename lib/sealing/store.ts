@@ -84,6 +84,22 @@ export interface SealRequest {
   readonly type?: string;
   /** Add or replace the key in an existing SealedSecret, keeping its other keys. */
   readonly merge?: boolean;
+  /** Labels of the Secret the controller creates (kubeseal copies the input Secret's). */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations of the Secret the controller creates, besides the scope annotations. */
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** `a=b,c=d` → `{ a: 'b', c: 'd' }`, naming the flag of a malformed item. */
+export function parseKeyValues(flag: string, text: string | undefined): Record<string, string> | undefined {
+  if (text === undefined) return undefined;
+  const out: Record<string, string> = {};
+  for (const item of text.split(',')) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new Error(`--${flag} ${JSON.stringify(item)}: expected key=value[,key=value]`);
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
 }
 
 const KEY_PATTERN = /^[-._a-zA-Z0-9]+$/;
@@ -120,13 +136,23 @@ export function sealInto(
     ...scopeAnnotations(scope),
     [SEALED_WITH_ANNOTATION]: formatSealedWith(fingerprints),
   };
-  const template = existing?.spec.template ?? {
+  const previous = existing?.spec.template;
+  // What the controller's Secret carries: the existing template's labels and annotations, the ones
+  // given now on top, and always the scope annotations (as kubeseal writes them).
+  const labels = { ...(previous?.metadata.labels ?? {}), ...(request.labels ?? {}) };
+  const templateAnnotations = {
+    ...(previous?.metadata.annotations ?? {}),
+    ...(request.annotations ?? {}),
+    ...scopeAnnotations(scope),
+  };
+  const template = {
     metadata: {
       name,
       namespace,
-      ...(Object.keys(scopeAnnotations(scope)).length > 0 ? { annotations: scopeAnnotations(scope) } : {}),
+      ...(Object.keys(labels).length > 0 ? { labels } : {}),
+      ...(Object.keys(templateAnnotations).length > 0 ? { annotations: templateAnnotations } : {}),
     },
-    type: request.type ?? 'Opaque',
+    type: previous?.type ?? request.type ?? 'Opaque',
   };
   return {
     apiVersion: 'bitnami.com/v1alpha1',

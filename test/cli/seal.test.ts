@@ -105,6 +105,33 @@ describe('npm run seal', () => {
     expect([...sealedWith(after).keys()]).toEqual(['password', 'user']);
   });
 
+  it('sets the template labels and annotations of the Secret the controller writes, kept by --merge', async () => {
+    const args = ['--site', site(), '--namespace', 'apps', '--name', 'db', '--scope', 'namespace-wide'];
+    await sealCommand(
+      [...args, '--key', 'user', '--type', 'kubernetes.io/basic-auth', '--labels', 'app=db,tier=data'],
+      io('admin'),
+    );
+    await sealCommand(
+      [...args, '--key', 'password', '--merge', '--annotations', 'reflector.v1/allowed=true'],
+      io('hunter2'),
+    );
+    expect(stored('apps', 'db').spec.template).toEqual({
+      metadata: {
+        name: 'db',
+        namespace: 'apps',
+        labels: { app: 'db', tier: 'data' },
+        annotations: {
+          'reflector.v1/allowed': 'true',
+          'sealedsecrets.bitnami.com/namespace-wide': 'true',
+        },
+      },
+      type: 'kubernetes.io/basic-auth',
+    });
+    await expect(sealCommand([...args, '--key', 'x', '--merge', '--labels', 'app'], io('v'))).rejects.toThrow(
+      '--labels "app": expected key=value[,key=value]',
+    );
+  });
+
   it('refuses to overwrite without --merge, a scope change, empty values and unknown flags', async () => {
     const args = ['--site', site(), '--namespace', 'apps', '--name', 'db', '--key', 'user'];
     await sealCommand(args, io('admin'));

@@ -23,17 +23,25 @@ describe('no plaintext Secret', () => {
     ]);
   });
 
-  it('holds for every YAML file git tracks', () => {
-    const files = execFileSync('git', ['ls-files', '*.yaml', '*.yml'], { cwd: ROOT, encoding: 'utf8' })
+  it('holds for every YAML and JSON file git tracks', () => {
+    const files = execFileSync('git', ['ls-files', '*.yaml', '*.yml', '*.json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    })
       .split('\n')
       .filter((f) => f !== '');
+    expect(files.filter((f) => f.endsWith('.json')).length).toBeGreaterThan(3);
     expect(files.length).toBeGreaterThan(5);
-    const offenders = files.filter((file) =>
-      parseAllDocuments(readFileSync(join(ROOT, file), 'utf8')).some((doc) => {
-        const o = doc.toJS() as { kind?: string; data?: unknown; stringData?: unknown } | null;
-        return o?.kind === 'Secret' && (o.data !== undefined || o.stringData !== undefined);
-      }),
-    );
+    const isPlaintextSecret = (o: { kind?: string; data?: unknown; stringData?: unknown } | null) =>
+      o?.kind === 'Secret' && (o.data !== undefined || o.stringData !== undefined);
+    const offenders = files.filter((file) => {
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      if (file.endsWith('.json')) {
+        const json = JSON.parse(text) as unknown;
+        return (Array.isArray(json) ? json : [json]).some((o) => isPlaintextSecret(o as never));
+      }
+      return parseAllDocuments(text).some((doc) => isPlaintextSecret(doc.toJS() as never));
+    });
     expect(offenders).toEqual([]);
   });
 });
