@@ -9,22 +9,38 @@ import { createValidator, readTree } from '../lib/validate';
 import { formatFinding } from '../lib/validate/validator';
 import { checkFlags, parseArgs, runMain, stringFlag } from './args';
 
-runMain('validate', async () => {
-  const args = parseArgs(process.argv.slice(2));
+export interface ValidateOptions {
+  /** Where images.lock/ lives. @default the repository */
+  readonly root?: string;
+  /** Parent of the site folder. @default <root>/dist */
+  readonly distDir?: string;
+}
+
+/** Validates dist/<site>/; throws with every problem, or returns the line to print. */
+export async function validateCommand(
+  argv: readonly string[],
+  options: ValidateOptions = {},
+): Promise<string> {
+  const args = parseArgs(argv);
   checkFlags(args, ['site']);
   const site = loadSite(stringFlag(args, 'site') ?? 'site.yaml');
-  const dir = join(repoRoot(), 'dist', site.name);
+  const root = options.root ?? repoRoot();
+  const dir = join(options.distDir ?? join(root, 'dist'), site.name);
   if (!existsSync(dir)) throw new Error(`${dir} does not exist; run npm run synth first`);
   const manifests = readTree(dir);
   const { validator, schemas } = await createValidator();
   const problems = [
     ...validator.validate(manifests).map(formatFinding),
-    ...synthChecks(manifests, schemas, { site, imageLock: readImageLock(repoRoot(), site.name) }),
+    ...synthChecks(manifests, schemas, { site, imageLock: readImageLock(root, site.name) }),
   ];
   if (problems.length > 0) {
     throw new Error(
       `${problems.length} problem(s) in ${dir}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
     );
   }
-  console.log(`validate: ${manifests.length} objects in ${dir} are valid`);
-});
+  return `validate: ${manifests.length} objects in ${dir} are valid`;
+}
+
+if (require.main === module) {
+  runMain('validate', async () => console.log(await validateCommand(process.argv.slice(2))));
+}

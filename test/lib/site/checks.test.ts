@@ -71,6 +71,16 @@ describe('site checks', () => {
     ]);
   });
 
+  it('reports a DNS resolver outside the subnet, naming its index', () => {
+    const site = edited((s) => (s.network.dns = ['192.168.10.1', '192.168.99.53']));
+    expect(checkAddresses(site)).toEqual([
+      {
+        path: 'network.dns[1]',
+        message: '192.168.99.53 is not a host address of network.subnet 192.168.10.0/24',
+      },
+    ]);
+  });
+
   it('reports duplicate hostnames, MACs (any case) and addresses', () => {
     const site = edited((s) => {
       s.nodes[2].hostname = 'nuc1';
