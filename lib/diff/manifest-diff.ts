@@ -62,47 +62,75 @@ function sealedSummary(before: ManifestObject, after: ManifestObject): string | 
   return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
+/** What makes two objects the same object: API group, kind, namespace and name, not the file. */
+export function identityOf(object: ManifestObject): string {
+  const group =
+    typeof object.apiVersion === 'string' && object.apiVersion.includes('/')
+      ? object.apiVersion.split('/')[0]
+      : '';
+  const ns = typeof object.metadata?.namespace === 'string' ? object.metadata.namespace : '';
+  return `${group}/${String(object.kind)}/${ns}/${String(object.metadata?.name)}`;
+}
+
+function patchOf(fileA: string, fileB: string, textA: string, textB: string): string {
+  if (textA === textB) return '';
+  return (
+    createTwoFilesPatch(`a/${fileA}`, `b/${fileB}`, textA, textB, '', '', { context: 3 })
+      .split('\n')
+      // Drop the ===== separator line; trim the empty header fields after the file names.
+      .slice(1)
+      .map((line) => line.replace(/\t$/, ''))
+      .join('\n')
+  );
+}
+
+/**
+ * Object by object: matched by identity, so an object that moved to another file or Application
+ * shows as one change ("moved from …"), not as a removal and an addition.
+ */
 export function diffManifests(base: readonly Manifest[], head: readonly Manifest[]): ApplicationChanges[] {
-  const before = new Map(base.map((m) => [m.file, m.object]));
-  const after = new Map(head.map((m) => [m.file, m.object]));
-  const files = [...new Set([...before.keys(), ...after.keys()])].sort();
+  const before = new Map(base.map((m) => [identityOf(m.object), m]));
+  const after = new Map(head.map((m) => [identityOf(m.object), m]));
   const byApp = new Map<string, ObjectChange[]>();
   const add = (change: ObjectChange) => {
     const app = change.file.split('/')[0];
     byApp.set(app, [...(byApp.get(app) ?? []), change]);
   };
-  for (const file of files) {
-    const a = before.get(file);
-    const b = after.get(file);
+  for (const id of new Set([...before.keys(), ...after.keys()])) {
+    const a = before.get(id);
+    const b = after.get(id);
     if (a === undefined && b !== undefined) {
-      add({ kind: 'added', file, object: describeObject(b), detail: toYaml(redacted(b)) });
+      add({
+        kind: 'added',
+        file: b.file,
+        object: describeObject(b.object),
+        detail: toYaml(redacted(b.object)),
+      });
     } else if (a !== undefined && b === undefined) {
-      add({ kind: 'removed', file, object: describeObject(a), detail: toYaml(redacted(a)) });
+      add({
+        kind: 'removed',
+        file: a.file,
+        object: describeObject(a.object),
+        detail: toYaml(redacted(a.object)),
+      });
     } else if (a !== undefined && b !== undefined) {
-      const textA = toYaml(redacted(a));
-      const textB = toYaml(redacted(b));
-      const sealed = isSealed(a) && isSealed(b) ? sealedSummary(a, b) : undefined;
-      if (textA === textB && sealed === undefined) continue;
-      const patch =
-        textA === textB
-          ? ''
-          : createTwoFilesPatch(`a/${file}`, `b/${file}`, textA, textB, '', '', { context: 3 })
-              .split('\n')
-              // Drop the ===== separator line; trim the empty header fields after the file names.
-              .slice(1)
-              .map((line) => line.replace(/\t$/, ''))
-              .join('\n');
+      const textA = toYaml(redacted(a.object));
+      const textB = toYaml(redacted(b.object));
+      const sealed = isSealed(a.object) && isSealed(b.object) ? sealedSummary(a.object, b.object) : undefined;
+      const moved = a.file === b.file ? undefined : `moved from ${a.file}`;
+      if (textA === textB && sealed === undefined && moved === undefined) continue;
       add({
         kind: 'changed',
-        file,
-        object: describeObject(b),
-        detail: [sealed, patch].filter((p) => p).join('\n'),
+        file: b.file,
+        object: describeObject(b.object),
+        detail: [moved, sealed, patchOf(a.file, b.file, textA, textB)].filter((p) => p).join('\n'),
       });
     }
   }
+  const byFile = (x: ObjectChange, y: ObjectChange) => (x.file < y.file ? -1 : x.file > y.file ? 1 : 0);
   return [...byApp.entries()]
     .sort(([x], [y]) => (x < y ? -1 : 1))
-    .map(([application, changes]) => ({ application, changes }));
+    .map(([application, changes]) => ({ application, changes: [...changes].sort(byFile) }));
 }
 
 const SIGN: Record<ChangeKind, string> = { added: '+', removed: '-', changed: '~' };

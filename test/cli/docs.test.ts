@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { componentTable, sampleDiff, withComponentTable, withSampleDiff } from '../../cli/docs';
+import { INTERNAL_CA } from '../../charts/cert-manager';
+import { CERT_MANAGER_NAMESPACE } from '../../lib/naming';
+import { render } from '../support/render';
 import { ROOT } from '../support/site';
 
 describe('README component table', () => {
@@ -35,5 +38,17 @@ describe('README component table', () => {
     ]) {
       expect(table).toContain(`| \`${name}\` |`);
     }
+  });
+});
+
+describe('README internal CA', () => {
+  it('exports the Secret the internal-ca issuer really uses', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(`Secret\n\`${CERT_MANAGER_NAMESPACE}/${INTERNAL_CA.secretName}\``);
+    expect(readme).toContain(
+      `kubectl -n ${CERT_MANAGER_NAMESPACE} get secret ${INTERNAL_CA.secretName} -o jsonpath`,
+    );
+    const issuer = render().get(`cert-manager-config/clusterissuer-${INTERNAL_CA.issuer}.yaml`);
+    expect(issuer.spec.ca.secretName).toBe(INTERNAL_CA.secretName);
   });
 });
