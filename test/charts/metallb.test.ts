@@ -2,6 +2,7 @@ import { buildPlatform } from '../../charts';
 import { renderPlatform } from '../../charts/render';
 import { POD_SECURITY_ENFORCE, POD_SECURITY_REASON } from '../../charts/lib/namespace';
 import { exampleSite, siteWith } from '../support/site';
+import { charts } from '../../lib/versions';
 
 function objects(site = exampleSite()) {
   const manifests = renderPlatform(buildPlatform(site).platform);
@@ -34,9 +35,9 @@ describe('MetalLB', () => {
     const chart = out.get('apps/application-metallb.yaml');
     const config = out.get('apps/application-metallb-config.yaml');
     expect(chart.spec.sources[0]).toMatchObject({
-      repoURL: 'https://metallb.github.io/metallb',
+      repoURL: charts.metallb.repoURL,
       chart: 'metallb',
-      targetRevision: '0.16.1',
+      targetRevision: charts.metallb.version,
     });
     expect(chart.spec.sources[0].helm.valuesObject.speaker.frr).toEqual({ enabled: false });
     expect(chart.spec.sources[1]).toEqual({
@@ -73,10 +74,7 @@ describe('MetalLB', () => {
   it('is allowed by the platform AppProject, and only what it needs', () => {
     const project = objects().get('apps/appproject-platform.yaml');
     expect(project.spec.sourceRepos).toEqual(
-      expect.arrayContaining([
-        'https://github.com/ouchi-lab/ouchi-gitops.git',
-        'https://metallb.github.io/metallb',
-      ]),
+      expect.arrayContaining(['https://github.com/ouchi-lab/ouchi-gitops.git', charts.metallb.repoURL]),
     );
     expect(project.spec.destinations).toContainEqual({
       server: 'https://kubernetes.default.svc',
@@ -87,7 +85,7 @@ describe('MetalLB', () => {
       kind: 'CustomResourceDefinition',
     });
     const storage = objects().get('apps/appproject-storage.yaml');
-    expect(storage.spec.sourceRepos).not.toContain('https://metallb.github.io/metallb');
+    expect(storage.spec.sourceRepos).not.toContain(charts.metallb.repoURL);
     expect(storage.spec.destinations).not.toContainEqual({
       server: 'https://kubernetes.default.svc',
       namespace: 'metallb-system',

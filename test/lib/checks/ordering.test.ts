@@ -1,6 +1,7 @@
 import { checkSyncOrder } from '../../../lib/checks/ordering';
 import type { CrdKindSchema } from '../../../lib/validate/sources';
 import type { Manifest } from '../../../lib/validate/validator';
+import { charts } from '../../../lib/versions';
 
 const crds = new Map<string, CrdKindSchema>([
   [
@@ -29,7 +30,7 @@ function app(name: string, wave: number, sources: object[]): Manifest {
   };
 }
 
-const chart = { repoURL: 'https://metallb.github.io/metallb', chart: 'metallb', targetRevision: '0.16.1' };
+const chart = { repoURL: charts.metallb.repoURL, chart: 'metallb', targetRevision: charts.metallb.version };
 const folder = (name: string) => ({ repoURL: 'https://git.example/x.git', path: `site/${name}` });
 const pool: Manifest = {
   file: 'metallb-config/ipaddresspool-default.yaml',

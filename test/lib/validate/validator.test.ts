@@ -10,6 +10,7 @@ import {
   type Finding,
   type ManifestObject,
 } from '../../../lib/validate/validator';
+import { charts } from '../../../lib/versions';
 
 let validator: ManifestValidator;
 beforeAll(async () => {
@@ -123,9 +124,9 @@ describe('ManifestValidator', () => {
         destination: { server: 'https://kubernetes.default.svc', namespace: 'metallb-system' },
         sources: [
           {
-            repoURL: 'https://metallb.github.io/metallb',
+            repoURL: charts.metallb.repoURL,
             chart: 'metallb',
-            targetRevision: '0.16.1',
+            targetRevision: charts.metallb.version,
             helm: { valuesObject: { controller: { logLevel: 'verbose' } } },
           },
         ],
