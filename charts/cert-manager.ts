@@ -12,6 +12,7 @@ import {
   ClusterIssuer,
   type ClusterIssuerSpecAcmeSolversDns01,
 } from '../imports/cert-manager.io';
+import { ACME_DIRECTORIES, PUBLIC_DOH_RESOLVERS } from '../lib/endpoints';
 import { CERT_MANAGER_NAMESPACE, configAppName } from '../lib/naming';
 import type { SiteSpec } from '../lib/site/schema';
 import { charts } from '../lib/versions';
@@ -22,11 +23,6 @@ import { StoredSealedSecret } from './lib/sealed-secret';
 import type { SecretRef } from './lib/secret-refs';
 
 export { CERT_MANAGER_NAMESPACE };
-
-export const ACME_SERVERS = {
-  'letsencrypt-production': 'https://acme-v02.api.letsencrypt.org/directory',
-  'letsencrypt-staging': 'https://acme-staging-v02.api.letsencrypt.org/directory',
-} as const;
 
 /** Root CA of internal names: its Secret holds `ca.crt`, the certificate to trust (see README). */
 export const INTERNAL_CA = {
@@ -96,7 +92,7 @@ export class CertManager extends Construct {
       cainjector: { resources: resources('10m', '96Mi') },
       startupapicheck: { resources: resources('10m', '32Mi') },
       dns01RecursiveNameserversOnly: true,
-      dns01RecursiveNameservers: 'https://1.1.1.1/dns-query,https://8.8.8.8/dns-query',
+      dns01RecursiveNameservers: PUBLIC_DOH_RESOLVERS.join(','),
     };
     const release: HelmRelease<CertManagerValues> = {
       chart: charts['cert-manager'],
@@ -123,12 +119,12 @@ export class CertManager extends Construct {
     });
 
     const config = platform.folder(configAppName('cert-manager'));
-    const acme = (name: keyof typeof ACME_SERVERS) =>
+    const acme = (name: keyof typeof ACME_DIRECTORIES) =>
       new ClusterIssuer(config, name, {
         metadata: { name },
         spec: {
           acme: {
-            server: ACME_SERVERS[name],
+            server: ACME_DIRECTORIES[name],
             email: site.tls.acmeEmail,
             privateKeySecretRef: { name: `${name}-account-key` },
             solvers: [{ selector: { dnsZones: [site.domain] }, dns01: dns01Solver(site) }],

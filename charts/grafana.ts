@@ -13,6 +13,8 @@ import {
   GrafanaSpecDeploymentSpecTemplateSpecContainersResourcesLimits,
   GrafanaSpecDeploymentSpecTemplateSpecContainersResourcesRequests,
 } from '../imports/grafana.integreatly.org';
+import { GRAFANA_PORT, grafanaServiceName } from '../lib/checks/operator-services';
+import { GITHUB_OAUTH } from '../lib/endpoints';
 import { configAppName, fqdn } from '../lib/naming';
 import type { SiteSpec } from '../lib/site/schema';
 import { charts, dashboards } from '../lib/versions';
@@ -27,8 +29,8 @@ export const GRAFANA_NAMESPACE = 'grafana';
 export const GRAFANA_NAME = 'grafana';
 /** Label every dashboard and datasource selects this Grafana by. */
 export const INSTANCE_LABEL = { dashboards: 'ouchi' } as const;
-/** Service the operator creates for a Grafana named `grafana`. */
-export const GRAFANA_SERVICE = { name: `${GRAFANA_NAME}-service`, port: 3000 } as const;
+/** Service the operator creates for this Grafana (the reference check derives it from the CR too). */
+export const GRAFANA_SERVICE = { name: grafanaServiceName(GRAFANA_NAME), port: GRAFANA_PORT } as const;
 
 /** The GitHub OAuth app of Grafana, sealed in the store. */
 export const GRAFANA_OAUTH_SECRET: SecretRef = {
@@ -60,9 +62,9 @@ export function grafanaConfig(site: SiteSpec, host: string): Record<string, Reco
       allow_sign_up: 'true',
       // Id and secret come from GF_AUTH_GITHUB_CLIENT_ID / _SECRET, set from the sealed Secret.
       scopes: 'user:email,read:org',
-      auth_url: 'https://github.com/login/oauth/authorize',
-      token_url: 'https://github.com/login/oauth/access_token',
-      api_url: 'https://api.github.com/user',
+      auth_url: GITHUB_OAUTH.authorizeUrl,
+      token_url: GITHUB_OAUTH.tokenUrl,
+      api_url: GITHUB_OAUTH.userApiUrl,
       allowed_organizations: org,
       role_attribute_path: `contains(groups[*], '@${org}/${site.sso.github.team}') && 'Admin' || 'Viewer'`,
     },
@@ -116,7 +118,6 @@ export class Grafana extends Construct {
       helm: release,
       folder,
       installsCrdsOf: 'grafana-operator',
-      provides: [{ kind: 'Service', namespace: GRAFANA_NAMESPACE, name: GRAFANA_SERVICE.name }],
       clusterResources: [
         { group: '', kind: 'Namespace' },
         { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },

@@ -5,6 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { ObjectBucketClaim } from '../imports/objectbucket.io';
+import { inClusterHost, inClusterUrl } from '../lib/checks/service-urls';
 import type { SiteSpec } from '../lib/site/schema';
 import { charts } from '../lib/versions';
 import type { DatasourceSource } from './grafana';
@@ -97,7 +98,7 @@ export function lokiValues(site: SiteSpec): LokiValues {
         type: 's3',
         bucketNames: { chunks: bucket, ruler: bucket, admin: bucket },
         s3: {
-          endpoint: `${RGW_SERVICE.name}.${ROOK_NAMESPACE}.svc:${RGW_SERVICE.port}`,
+          endpoint: inClusterHost({ ...RGW_SERVICE, namespace: ROOK_NAMESPACE }),
           region: 'us-east-1',
           s3ForcePathStyle: true,
           insecure: true,
@@ -155,7 +156,7 @@ export class Loki extends Construct {
     this.datasource = {
       name: 'Loki',
       type: 'loki',
-      url: `http://${LOKI_SERVICE.name}.${LOGGING_NAMESPACE}.svc:${LOKI_SERVICE.port}`,
+      url: inClusterUrl({ ...LOKI_SERVICE, namespace: LOGGING_NAMESPACE }),
     };
     const release: HelmRelease<LokiValues> = { chart: charts.loki, releaseName: 'loki', values: this.values };
     platform.register({
@@ -169,6 +170,7 @@ export class Loki extends Construct {
       provides: [{ kind: 'Service', namespace: LOGGING_NAMESPACE, name: LOKI_SERVICE.name }],
       requires: [
         { kind: 'Secret', namespace: LOGGING_NAMESPACE, name: LOKI_BUCKET_CLAIM },
+        { kind: 'Service', namespace: ROOK_NAMESPACE, name: RGW_SERVICE.name },
         { kind: 'StorageClass', name: defaultStorageClass(site) },
       ],
       clusterResources: [

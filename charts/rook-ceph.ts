@@ -20,6 +20,8 @@ import {
   CephObjectStoreSpecGatewayResourcesRequests,
 } from '../imports/ceph.rook.io';
 import { k8s } from 'cdk8s-plus-27';
+import { CEPH_DASHBOARD_SERVICE, rgwServiceName } from '../lib/checks/operator-services';
+import { inClusterUrl } from '../lib/checks/service-urls';
 import { configAppName } from '../lib/naming';
 import { checkCeph } from '../lib/site/checks';
 import type { SiteSpec } from '../lib/site/schema';
@@ -37,15 +39,16 @@ export const BLOCK_STORAGE_CLASS = 'ceph-block';
 export const OBJECT_STORE = 'ouchi-s3';
 export const BUCKET_STORAGE_CLASS = 'ceph-bucket';
 /** Service the operator creates for the mgr dashboard (plain HTTP on 7000 with `ssl: false`). */
-export const DASHBOARD_SERVICE = { name: 'rook-ceph-mgr-dashboard', port: 7000 } as const;
+export const DASHBOARD_SERVICE = { name: CEPH_DASHBOARD_SERVICE, port: 7000 } as const;
 /** RGW Service the operator creates for the object store. */
-export const RGW_SERVICE = { name: `rook-ceph-rgw-${OBJECT_STORE}`, port: 80 } as const;
+export const RGW_SERVICE = { name: rgwServiceName(OBJECT_STORE), port: 80 } as const;
 const RBD_PROVISIONER = `${ROOK_NAMESPACE}.rbd.csi.ceph.com`;
 
-/** What the operator creates that other objects refer to. */
+/**
+ * What the operator creates that other objects refer to. Its dashboard and RGW Services are not
+ * listed: the reference check derives them (and their ports) from the CephCluster and CephObjectStore.
+ */
 export const ROOK_OPERATOR_PROVIDES: readonly ObjectRef[] = [
-  { kind: 'Service', namespace: ROOK_NAMESPACE, name: DASHBOARD_SERVICE.name },
-  { kind: 'Service', namespace: ROOK_NAMESPACE, name: RGW_SERVICE.name },
   { kind: 'Secret', namespace: ROOK_NAMESPACE, name: 'rook-csi-rbd-provisioner' },
   { kind: 'Secret', namespace: ROOK_NAMESPACE, name: 'rook-csi-rbd-node' },
 ];
@@ -293,5 +296,5 @@ export class RookCeph extends Construct {
 
 /** In-cluster S3 endpoint of the object store (what ObjectBucketClaim users talk to). */
 export function s3Endpoint(): string {
-  return `http://${RGW_SERVICE.name}.${ROOK_NAMESPACE}.svc:${RGW_SERVICE.port}`;
+  return inClusterUrl({ ...RGW_SERVICE, namespace: ROOK_NAMESPACE });
 }

@@ -23,6 +23,8 @@ import {
   VmRule,
   VmServiceScrape,
 } from '../imports/operator.victoriametrics.com';
+import { vmService } from '../lib/checks/operator-services';
+import { inClusterUrl, type ServiceAddress } from '../lib/checks/service-urls';
 import { configAppName } from '../lib/naming';
 import type { SiteSpec } from '../lib/site/schema';
 import { charts } from '../lib/versions';
@@ -39,8 +41,6 @@ import { defaultStorageClass } from './topolvm';
 export const MONITORING_NAMESPACE = 'monitoring';
 /** Name of the VMCluster, VMAgent, VMAlert and VMAlertmanager. */
 export const VM_NAME = 'ouchi';
-/** Port of the Alertmanager Service the operator creates. */
-const ALERTMANAGER_PORT = 9093;
 
 type Receiver = SiteSpec['monitoring']['receivers'][number];
 
@@ -88,6 +88,13 @@ export function receiverConfig(receiver: Receiver, secretName: string): VmAlertm
         ],
       };
   }
+}
+
+/** The Service the operator runs for a VMAlertmanager: where VMAlert sends its alerts. */
+export function alertmanagerService(alertmanager: VmAlertmanager): ServiceAddress {
+  const namespace = alertmanager.metadata.namespace;
+  if (namespace === undefined) throw new Error(`VMAlertmanager ${alertmanager.name} has no namespace`);
+  return vmService('vmalertmanager', alertmanager.name, namespace);
 }
 
 export interface VictoriaMetricsValues {
@@ -187,23 +194,6 @@ export class VictoriaMetrics extends Construct {
       },
     });
 
-    const alertmanagerUrl = `http://vmalertmanager-${VM_NAME}.${MONITORING_NAMESPACE}.svc:${ALERTMANAGER_PORT}`;
-    this.alert = new VmAlert(config, 'alert', {
-      metadata: { name: VM_NAME, namespace: MONITORING_NAMESPACE },
-      spec: {
-        datasource: { url: this.cluster.selectUrl },
-        remoteRead: { url: this.cluster.selectUrl },
-        remoteWrite: { url: this.cluster.insertUrl },
-        notifier: { url: alertmanagerUrl },
-        evaluationInterval: '30s',
-        selectAllByDefault: true,
-        resources: quantities(
-          resources('50m', '64Mi'),
-          VmAlertSpecResourcesLimits,
-          VmAlertSpecResourcesRequests,
-        ),
-      },
-    });
     this.alertmanager = new VmAlertmanager(config, 'alertmanager', {
       metadata: { name: VM_NAME, namespace: MONITORING_NAMESPACE },
       spec: {
@@ -220,6 +210,22 @@ export class VictoriaMetrics extends Construct {
       },
     });
 
+    this.alert = new VmAlert(config, 'alert', {
+      metadata: { name: VM_NAME, namespace: MONITORING_NAMESPACE },
+      spec: {
+        datasource: { url: this.cluster.selectUrl },
+        remoteRead: { url: this.cluster.selectUrl },
+        remoteWrite: { url: this.cluster.insertUrl },
+        notifier: { url: inClusterUrl(alertmanagerService(this.alertmanager)) },
+        evaluationInterval: '30s',
+        selectAllByDefault: true,
+        resources: quantities(
+          resources('50m', '64Mi'),
+          VmAlertSpecResourcesLimits,
+          VmAlertSpecResourcesRequests,
+        ),
+      },
+    });
     const secret = receiversSecret(site);
     new StoredSealedSecret(config, 'receivers-secret', secret);
     const defaultReceiver = monitoring.defaultReceiver ?? monitoring.receivers[0].name;

@@ -13,10 +13,9 @@ import {
   VmClusterSpecVmstorageResourcesLimits,
   VmClusterSpecVmstorageResourcesRequests,
 } from '../../imports/operator.victoriametrics.com';
+import { vmService } from '../../lib/checks/operator-services';
+import { inClusterUrl, type ServiceAddress } from '../../lib/checks/service-urls';
 import { quantities, type Resources } from './k8s-types';
-
-/** Ports the operator gives the cluster's Services. */
-export const VM_PORTS = { insert: 8480, select: 8481, storage: 8482 } as const;
 
 export interface VmClusterProps {
   readonly name: string;
@@ -87,22 +86,28 @@ export class VmCluster extends Construct {
     });
   }
 
-  private url(component: 'vminsert' | 'vmselect', port: number): string {
-    return `http://${component}-${this.name}.${this.namespace}.svc:${port}`;
+  /** The vminsert Service the operator creates for this cluster. */
+  get insertService(): ServiceAddress {
+    return vmService('vminsert', this.name, this.namespace);
+  }
+
+  /** The vmselect Service the operator creates for this cluster. */
+  get selectService(): ServiceAddress {
+    return vmService('vmselect', this.name, this.namespace);
   }
 
   /** Prometheus remote-write endpoint of vminsert (tenant 0). */
   get remoteWriteUrl(): string {
-    return `${this.url('vminsert', VM_PORTS.insert)}/insert/0/prometheus/api/v1/write`;
+    return inClusterUrl(this.insertService, '/insert/0/prometheus/api/v1/write');
   }
 
   /** vminsert base URL for VMAlert's remoteWrite (it appends the path itself). */
   get insertUrl(): string {
-    return `${this.url('vminsert', VM_PORTS.insert)}/insert/0/prometheus`;
+    return inClusterUrl(this.insertService, '/insert/0/prometheus');
   }
 
   /** Prometheus query API of vmselect (tenant 0): Grafana's and VMAlert's datasource. */
   get selectUrl(): string {
-    return `${this.url('vmselect', VM_PORTS.select)}/select/0/prometheus`;
+    return inClusterUrl(this.selectService, '/select/0/prometheus');
   }
 }

@@ -1,14 +1,20 @@
 /**
  * Reference integrity: a manifest set that validates can still fail to converge, because a Pod mounts
  * a Secret nobody creates or a PVC names a StorageClass that does not exist. This check resolves every
- * reference it knows how to read against the objects in the set, plus what each Application declares
- * its chart creates (`ouchi.dev/provides`), plus what Kubernetes itself provides. Each finding names
- * the referrer, the field and the missing target.
+ * reference it knows how to read against the objects in the set, plus what controllers create from
+ * them (the Secrets of Certificates, SealedSecrets and bucket claims; the Services operators run for
+ * VMCluster, VMAlertmanager, Grafana and Rook CRs, see operator-services.ts), plus what each
+ * Application declares its chart creates (`ouchi.dev/provides`), plus what Kubernetes itself
+ * provides. In-cluster URLs (`http://<service>.<namespace>.svc:<port>/...`) are references to a
+ * Service and its port. Each finding names the referrer, the field and the missing target.
  *
  * Manifests only, so it runs on fresh synth output and on an existing dist/ alike.
  */
 import { CERT_MANAGER_NAMESPACE } from '../naming';
 import { describeObject, type Manifest, type ManifestObject } from '../validate/validator';
+import { arr, obj, portNumber, str, type Json } from './json';
+import { servicesCreatedBy, type ServicePort } from './operator-services';
+import { parseServiceUrl } from './service-urls';
 
 export interface ObjectKey {
   readonly kind: string;
@@ -28,7 +34,7 @@ export interface Reference {
 export const PROVIDES_ANNOTATION = 'ouchi.dev/provides';
 export const REQUIRES_ANNOTATION = 'ouchi.dev/requires';
 
-/** Namespaces and objects every cluster has. */
+/** Namespaces every cluster has. */
 const BUILTIN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 function keyString(k: ObjectKey): string {
@@ -52,50 +58,72 @@ export function parseRefList(text: string | undefined): ObjectKey[] {
   });
 }
 
-type Json = Record<string, unknown>;
-
-function obj(value: unknown): Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
-}
-
-function arr(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
 function meta(o: ManifestObject): { name: string; namespace: string; annotations: Json } {
   const m = obj(o.metadata);
   return { name: String(m.name), namespace: str(m.namespace) ?? '', annotations: obj(m.annotations) };
 }
 
-/** Objects a manifest creates besides itself (Secrets written by controllers from it, and so on). */
-function providedBy(o: ManifestObject): ObjectKey[] {
+/** An object the set creates, with its ports when it is a Service whose ports are known. */
+interface Provided {
+  readonly key: ObjectKey;
+  readonly ports?: readonly ServicePort[];
+}
+
+/** Namespaces and Services every cluster has. */
+const BUILTINS: readonly Provided[] = [
+  ...BUILTIN_NAMESPACES.map((name) => ({ key: { kind: 'Namespace', namespace: '', name } })),
+  {
+    key: { kind: 'Service', namespace: 'default', name: 'kubernetes' },
+    ports: [{ port: 443, name: 'https' }],
+  },
+];
+
+/**
+ * What a manifest creates: itself, and what controllers make from it (Secrets written from it,
+ * Services an operator runs for it, what an Application declares its chart creates).
+ */
+function providedBy(o: ManifestObject): Provided[] {
   const { name, namespace, annotations } = meta(o);
   const spec = obj(o.spec);
-  const out: ObjectKey[] = [{ kind: String(o.kind), namespace, name }];
+  const self: ObjectKey = { kind: String(o.kind), namespace, name };
+  const out: Provided[] = [];
+  const add = (...keys: ObjectKey[]) => keys.forEach((key) => out.push({ key }));
+  if (o.kind === 'Service') {
+    const ports = arr(spec.ports).flatMap((p) => {
+      const port = portNumber(obj(p).port);
+      return port === undefined ? [] : [{ port, name: str(obj(p).name) }];
+    });
+    out.push({ key: self, ports });
+  } else {
+    add(self);
+  }
+  for (const service of servicesCreatedBy(o)) {
+    out.push({
+      key: { kind: 'Service', namespace: service.namespace, name: service.name },
+      ports: service.ports,
+    });
+  }
   switch (o.kind) {
     case 'Certificate': {
       const secret = str(spec.secretName);
-      if (secret) out.push({ kind: 'Secret', namespace, name: secret });
+      if (secret) add({ kind: 'Secret', namespace, name: secret });
       break;
     }
     case 'SealedSecret':
-      out.push({ kind: 'Secret', namespace, name: str(obj(obj(spec.template).metadata).name) ?? name });
+      add({ kind: 'Secret', namespace, name: str(obj(obj(spec.template).metadata).name) ?? name });
       break;
     case 'ObjectBucketClaim':
       // Rook writes the bucket's credentials (Secret) and endpoint (ConfigMap) under the claim's name.
-      out.push({ kind: 'Secret', namespace, name }, { kind: 'ConfigMap', namespace, name });
+      add({ kind: 'Secret', namespace, name }, { kind: 'ConfigMap', namespace, name });
       break;
     case 'ClusterIssuer': {
       const key = str(obj(obj(spec.acme).privateKeySecretRef).name);
-      if (key) out.push({ kind: 'Secret', namespace: CERT_MANAGER_NAMESPACE, name: key });
+      if (key) add({ kind: 'Secret', namespace: CERT_MANAGER_NAMESPACE, name: key });
       break;
     }
     case 'Application':
-      out.push(...parseRefList(str(annotations[PROVIDES_ANNOTATION])));
+      // A chart's Services are declared by name only: their ports are not checked.
+      add(...parseRefList(str(annotations[PROVIDES_ANNOTATION])));
       break;
   }
   return out;
@@ -120,77 +148,88 @@ export function podSpecOf(o: ManifestObject): [Json, string] | undefined {
   }
 }
 
-function podReferences(pod: Json, base: string, namespace: string): Reference[] {
-  const refs: Reference[] = [];
-  const ref = (kind: string, name: string | undefined, field: string, optional?: unknown) => {
+type Ref = (kind: string, name: string | undefined, field: string, optional?: unknown) => void;
+
+/** A `ref` that adds references into `refs`, in `namespace`, skipping optional ones. */
+function collector(refs: Reference[], namespace: string): Ref {
+  return (kind, name, field, optional) => {
     if (name !== undefined && optional !== true) refs.push({ target: { kind, namespace, name }, field });
   };
-  arr(pod.volumes).forEach((v, i) => {
-    const volume = obj(v);
-    const secret = obj(volume.secret);
-    const configMap = obj(volume.configMap);
-    ref('Secret', str(secret.secretName), `${base}.volumes[${i}].secret.secretName`, secret.optional);
-    ref('ConfigMap', str(configMap.name), `${base}.volumes[${i}].configMap.name`, configMap.optional);
+}
+
+/** The Secrets, ConfigMaps and claims one volume source names. */
+function volumeReferences(volume: Json, at: string, ref: Ref): void {
+  const secret = obj(volume.secret);
+  const configMap = obj(volume.configMap);
+  ref('Secret', str(secret.secretName), `${at}.secret.secretName`, secret.optional);
+  ref('ConfigMap', str(configMap.name), `${at}.configMap.name`, configMap.optional);
+  ref(
+    'PersistentVolumeClaim',
+    str(obj(volume.persistentVolumeClaim).claimName),
+    `${at}.persistentVolumeClaim.claimName`,
+  );
+  arr(obj(volume.projected).sources).forEach((s, j) => {
+    const source = obj(s);
+    const projected = `${at}.projected.sources[${j}]`;
+    ref('Secret', str(obj(source.secret).name), `${projected}.secret.name`, obj(source.secret).optional);
     ref(
-      'PersistentVolumeClaim',
-      str(obj(volume.persistentVolumeClaim).claimName),
-      `${base}.volumes[${i}].persistentVolumeClaim.claimName`,
+      'ConfigMap',
+      str(obj(source.configMap).name),
+      `${projected}.configMap.name`,
+      obj(source.configMap).optional,
     );
-    arr(obj(volume.projected).sources).forEach((s, j) => {
-      const source = obj(s);
-      ref(
-        'Secret',
-        str(obj(source.secret).name),
-        `${base}.volumes[${i}].projected.sources[${j}].secret.name`,
-        obj(source.secret).optional,
-      );
-      ref(
-        'ConfigMap',
-        str(obj(source.configMap).name),
-        `${base}.volumes[${i}].projected.sources[${j}].configMap.name`,
-        obj(source.configMap).optional,
-      );
-    });
   });
+}
+
+/** The Secrets and ConfigMaps a container (or anything with `env` and `envFrom`) reads. */
+function envReferences(container: Json, at: string, ref: Ref): void {
+  arr(container.env).forEach((e, j) => {
+    const from = obj(obj(e).valueFrom);
+    const secretKey = obj(from.secretKeyRef);
+    const configMapKey = obj(from.configMapKeyRef);
+    ref('Secret', str(secretKey.name), `${at}.env[${j}].valueFrom.secretKeyRef.name`, secretKey.optional);
+    ref(
+      'ConfigMap',
+      str(configMapKey.name),
+      `${at}.env[${j}].valueFrom.configMapKeyRef.name`,
+      configMapKey.optional,
+    );
+  });
+  arr(container.envFrom).forEach((e, j) => {
+    const source = obj(e);
+    ref(
+      'Secret',
+      str(obj(source.secretRef).name),
+      `${at}.envFrom[${j}].secretRef.name`,
+      obj(source.secretRef).optional,
+    );
+    ref(
+      'ConfigMap',
+      str(obj(source.configMapRef).name),
+      `${at}.envFrom[${j}].configMapRef.name`,
+      obj(source.configMapRef).optional,
+    );
+  });
+}
+
+function serviceAccountReference(pod: Json, at: string, ref: Ref): void {
+  const account = str(pod.serviceAccountName);
+  if (account !== undefined && account !== 'default')
+    ref('ServiceAccount', account, `${at}.serviceAccountName`);
+}
+
+/** The references of a pod spec at JSON path `base` (workloads, and CRs that embed a pod template). */
+function podReferences(pod: Json, base: string, namespace: string): Reference[] {
+  const refs: Reference[] = [];
+  const ref = collector(refs, namespace);
+  arr(pod.volumes).forEach((v, i) => volumeReferences(obj(v), `${base}.volumes[${i}]`, ref));
   for (const list of ['initContainers', 'containers'] as const) {
-    arr(pod[list]).forEach((c, i) => {
-      const container = obj(c);
-      const at = `${base}.${list}[${i}]`;
-      arr(container.env).forEach((e, j) => {
-        const from = obj(obj(e).valueFrom);
-        const secretKey = obj(from.secretKeyRef);
-        const configMapKey = obj(from.configMapKeyRef);
-        ref('Secret', str(secretKey.name), `${at}.env[${j}].valueFrom.secretKeyRef.name`, secretKey.optional);
-        ref(
-          'ConfigMap',
-          str(configMapKey.name),
-          `${at}.env[${j}].valueFrom.configMapKeyRef.name`,
-          configMapKey.optional,
-        );
-      });
-      arr(container.envFrom).forEach((e, j) => {
-        const source = obj(e);
-        ref(
-          'Secret',
-          str(obj(source.secretRef).name),
-          `${at}.envFrom[${j}].secretRef.name`,
-          obj(source.secretRef).optional,
-        );
-        ref(
-          'ConfigMap',
-          str(obj(source.configMapRef).name),
-          `${at}.envFrom[${j}].configMapRef.name`,
-          obj(source.configMapRef).optional,
-        );
-      });
-    });
+    arr(pod[list]).forEach((c, i) => envReferences(obj(c), `${base}.${list}[${i}]`, ref));
   }
   arr(pod.imagePullSecrets).forEach((s, i) =>
     ref('Secret', str(obj(s).name), `${base}.imagePullSecrets[${i}].name`),
   );
-  const account = str(pod.serviceAccountName);
-  if (account !== undefined && account !== 'default')
-    ref('ServiceAccount', account, `${base}.serviceAccountName`);
+  serviceAccountReference(pod, base, ref);
   return refs;
 }
 
@@ -212,9 +251,172 @@ function secretRef(value: unknown, field: string, namespace: string): Reference[
   return name === undefined ? [] : [{ target: { kind: 'Secret', namespace, name }, field }];
 }
 
+/** The Service and port an in-cluster URL points at; nothing for other URLs (external hosts). */
+function urlReference(value: unknown, field: string): Reference[] {
+  const url = typeof value === 'string' ? parseServiceUrl(value) : undefined;
+  if (url === undefined) return [];
+  return [{ target: { kind: 'Service', namespace: url.namespace, name: url.name }, field, port: url.port }];
+}
+
+/** Reads the references of one kind: its spec, its namespace, the whole object. */
+type Reader = (spec: Json, namespace: string, o: ManifestObject) => Reference[];
+
+const READERS: Readonly<Record<string, Reader>> = {
+  Application: (spec, _namespace, o) => {
+    const refs: Reference[] = [];
+    const destination = str(obj(spec.destination).namespace);
+    if (destination)
+      refs.push({
+        target: { kind: 'Namespace', namespace: '', name: destination },
+        field: 'spec.destination.namespace',
+      });
+    parseRefList(str(meta(o).annotations[REQUIRES_ANNOTATION])).forEach((target) =>
+      refs.push({ target, field: `metadata.annotations["${REQUIRES_ANNOTATION}"]` }),
+    );
+    return refs;
+  },
+  Certificate: (spec, namespace) => {
+    const issuer = obj(spec.issuerRef);
+    const kind = str(issuer.kind) ?? 'Issuer';
+    const name = str(issuer.name);
+    if (!name) return [];
+    return [
+      {
+        target: { kind, namespace: kind === 'ClusterIssuer' ? '' : namespace, name },
+        field: 'spec.issuerRef',
+      },
+    ];
+  },
+  HTTPProxy: (spec, namespace) => {
+    const refs: Reference[] = [];
+    const tls = str(obj(obj(spec.virtualhost).tls).secretName);
+    if (tls) {
+      // `namespace/name` names a Secret delegated from another namespace.
+      const [ns, name] = tls.includes('/') ? tls.split('/') : [namespace, tls];
+      refs.push({
+        target: { kind: 'Secret', namespace: ns, name },
+        field: 'spec.virtualhost.tls.secretName',
+      });
+    }
+    arr(spec.routes).forEach((r, i) =>
+      arr(obj(r).services).forEach((s, j) => {
+        const service = obj(s);
+        const name = str(service.name);
+        if (name) {
+          refs.push({
+            target: { kind: 'Service', namespace, name },
+            field: `spec.routes[${i}].services[${j}]`,
+            port: portNumber(service.port),
+          });
+        }
+      }),
+    );
+    return refs;
+  },
+  ClusterIssuer: (spec) => {
+    const refs: Reference[] = [];
+    arr(obj(spec.acme).solvers).forEach((s, i) => {
+      const dns01 = obj(obj(s).dns01);
+      const at = `spec.acme.solvers[${i}].dns01`;
+      refs.push(
+        ...secretRef(
+          obj(dns01.cloudDNS).serviceAccountSecretRef,
+          `${at}.cloudDNS.serviceAccountSecretRef`,
+          CERT_MANAGER_NAMESPACE,
+        ),
+        ...secretRef(
+          obj(dns01.cloudflare).apiTokenSecretRef,
+          `${at}.cloudflare.apiTokenSecretRef`,
+          CERT_MANAGER_NAMESPACE,
+        ),
+        ...secretRef(
+          obj(dns01.cloudflare).apiKeySecretRef,
+          `${at}.cloudflare.apiKeySecretRef`,
+          CERT_MANAGER_NAMESPACE,
+        ),
+      );
+    });
+    const ca = str(obj(spec.ca).secretName);
+    if (ca)
+      refs.push({
+        target: { kind: 'Secret', namespace: CERT_MANAGER_NAMESPACE, name: ca },
+        field: 'spec.ca.secretName',
+      });
+    return refs;
+  },
+  StorageClass: (_spec, _namespace, o) => {
+    const refs: Reference[] = [];
+    const parameters = obj((o as Json).parameters);
+    for (const [key, value] of Object.entries(parameters)) {
+      const m = /^csi\.storage\.k8s\.io\/(.+)-secret-name$/.exec(key);
+      const ns = str(parameters[`csi.storage.k8s.io/${m?.[1]}-secret-namespace`]);
+      if (m && typeof value === 'string' && ns) {
+        refs.push({ target: { kind: 'Secret', namespace: ns, name: value }, field: `parameters["${key}"]` });
+      }
+    }
+    return refs;
+  },
+  // VictoriaMetrics: where VMAgent writes and where VMAlert reads, writes and notifies.
+  VMAgent: (spec) =>
+    arr(spec.remoteWrite).flatMap((w, i) => urlReference(obj(w).url, `spec.remoteWrite[${i}].url`)),
+  VMAlert: (spec) => [
+    ...urlReference(obj(spec.datasource).url, 'spec.datasource.url'),
+    ...urlReference(obj(spec.notifier).url, 'spec.notifier.url'),
+    ...arr(spec.notifiers).flatMap((n, i) => urlReference(obj(n).url, `spec.notifiers[${i}].url`)),
+    ...urlReference(obj(spec.remoteWrite).url, 'spec.remoteWrite.url'),
+    ...urlReference(obj(spec.remoteRead).url, 'spec.remoteRead.url'),
+  ],
+  // Receiver credentials: every `{ name, key }` in a receiver's configs is a Secret key reference.
+  VMAlertmanagerConfig: (spec, namespace) =>
+    arr(spec.receivers).flatMap((r, i) =>
+      Object.entries(obj(r)).flatMap(([list, configs]) =>
+        arr(configs).flatMap((c, j) =>
+          Object.entries(obj(c)).flatMap(([key, value]) => {
+            const selector = obj(value);
+            const name = str(selector.name);
+            if (name === undefined || str(selector.key) === undefined) return [];
+            return [
+              {
+                target: { kind: 'Secret', namespace, name },
+                field: `spec.receivers[${i}].${list}[${j}].${key}`,
+              },
+            ];
+          }),
+        ),
+      ),
+    ),
+  // grafana-operator v5: the Grafana's Deployment template (its env from Secrets); datasource URLs.
+  Grafana: (spec, namespace) => {
+    const base = 'spec.deployment.spec.template.spec';
+    return podReferences(obj(obj(obj(obj(spec.deployment).spec).template).spec), base, namespace);
+  },
+  GrafanaDatasource: (spec) => urlReference(obj(spec.datasource).url, 'spec.datasource.url'),
+  // MOCO: a cluster's backup policy, config and pod template; a policy's credentials and endpoint.
+  MySQLCluster: (spec, namespace) => {
+    const refs = podReferences(obj(obj(spec.podTemplate).spec), 'spec.podTemplate.spec', namespace);
+    const ref = collector(refs, namespace);
+    ref('BackupPolicy', str(spec.backupPolicyName), 'spec.backupPolicyName');
+    ref('ConfigMap', str(spec.mysqlConfigMapName), 'spec.mysqlConfigMapName');
+    ref('Secret', str(spec.replicationSourceSecretName), 'spec.replicationSourceSecretName');
+    return refs;
+  },
+  BackupPolicy: (spec, namespace) => {
+    const refs: Reference[] = [];
+    const ref = collector(refs, namespace);
+    const job = obj(spec.jobConfig);
+    const at = 'spec.jobConfig';
+    envReferences(job, at, ref);
+    serviceAccountReference(job, at, ref);
+    arr(job.volumes).forEach((v, i) => volumeReferences(obj(v), `${at}.volumes[${i}]`, ref));
+    volumeReferences(obj(job.workVolume), `${at}.workVolume`, ref);
+    refs.push(...urlReference(obj(job.bucketConfig).endpointURL, `${at}.bucketConfig.endpointURL`));
+    return refs;
+  },
+};
+
 /** The references one manifest makes. */
 export function referencesOf(o: ManifestObject): Reference[] {
-  const { namespace, annotations } = meta(o);
+  const { namespace } = meta(o);
   const spec = obj(o.spec);
   const refs: Reference[] = [];
   if (namespace !== '')
@@ -222,150 +424,41 @@ export function referencesOf(o: ManifestObject): Reference[] {
   const pod = podSpecOf(o);
   if (pod) refs.push(...podReferences(pod[0], pod[1], namespace));
   refs.push(...storageClassReferences(o.spec, 'spec'));
-  switch (o.kind) {
-    case 'Application': {
-      const destination = str(obj(spec.destination).namespace);
-      if (destination)
-        refs.push({
-          target: { kind: 'Namespace', namespace: '', name: destination },
-          field: 'spec.destination.namespace',
-        });
-      parseRefList(str(annotations[REQUIRES_ANNOTATION])).forEach((target) =>
-        refs.push({ target, field: `metadata.annotations["${REQUIRES_ANNOTATION}"]` }),
-      );
-      break;
-    }
-    case 'Certificate': {
-      const issuer = obj(spec.issuerRef);
-      const kind = str(issuer.kind) ?? 'Issuer';
-      const name = str(issuer.name);
-      if (name)
-        refs.push({
-          target: { kind, namespace: kind === 'ClusterIssuer' ? '' : namespace, name },
-          field: 'spec.issuerRef',
-        });
-      break;
-    }
-    case 'HTTPProxy': {
-      const tls = str(obj(obj(spec.virtualhost).tls).secretName);
-      if (tls) {
-        // `namespace/name` names a Secret delegated from another namespace.
-        const [ns, name] = tls.includes('/') ? tls.split('/') : [namespace, tls];
-        refs.push({
-          target: { kind: 'Secret', namespace: ns, name },
-          field: 'spec.virtualhost.tls.secretName',
-        });
-      }
-      arr(spec.routes).forEach((r, i) =>
-        arr(obj(r).services).forEach((s, j) => {
-          const service = obj(s);
-          const name = str(service.name);
-          if (name) {
-            refs.push({
-              target: { kind: 'Service', namespace, name },
-              field: `spec.routes[${i}].services[${j}]`,
-              port: service.port as number | undefined,
-            });
-          }
-        }),
-      );
-      break;
-    }
-    case 'ClusterIssuer': {
-      arr(obj(spec.acme).solvers).forEach((s, i) => {
-        const dns01 = obj(obj(s).dns01);
-        const at = `spec.acme.solvers[${i}].dns01`;
-        refs.push(
-          ...secretRef(
-            obj(dns01.cloudDNS).serviceAccountSecretRef,
-            `${at}.cloudDNS.serviceAccountSecretRef`,
-            CERT_MANAGER_NAMESPACE,
-          ),
-        );
-        refs.push(
-          ...secretRef(
-            obj(dns01.cloudflare).apiTokenSecretRef,
-            `${at}.cloudflare.apiTokenSecretRef`,
-            CERT_MANAGER_NAMESPACE,
-          ),
-        );
-        refs.push(
-          ...secretRef(
-            obj(dns01.cloudflare).apiKeySecretRef,
-            `${at}.cloudflare.apiKeySecretRef`,
-            CERT_MANAGER_NAMESPACE,
-          ),
-        );
-      });
-      const ca = str(obj(spec.ca).secretName);
-      if (ca)
-        refs.push({
-          target: { kind: 'Secret', namespace: CERT_MANAGER_NAMESPACE, name: ca },
-          field: 'spec.ca.secretName',
-        });
-      break;
-    }
-    case 'StorageClass': {
-      const parameters = obj((o as Json).parameters);
-      for (const [key, value] of Object.entries(parameters)) {
-        const m = /^csi\.storage\.k8s\.io\/(.+)-secret-name$/.exec(key);
-        const ns = str(parameters[`csi.storage.k8s.io/${m?.[1]}-secret-namespace`]);
-        if (m && typeof value === 'string' && ns) {
-          refs.push({
-            target: { kind: 'Secret', namespace: ns, name: value },
-            field: `parameters["${key}"]`,
-          });
-        }
-      }
-      break;
-    }
-  }
+  const read = Object.hasOwn(READERS, String(o.kind)) ? READERS[String(o.kind)] : undefined;
+  if (read) refs.push(...read(spec, namespace, o));
   return refs;
 }
 
-export interface ReferenceCheckOptions {
-  /** Extra reference readers, for kinds later components add (e.g. VictoriaMetrics URLs). */
-  readonly readers?: readonly ((o: ManifestObject) => Reference[])[];
-}
-
 /** One message per dangling reference; empty when every reference resolves. */
-export function checkReferences(
-  manifests: readonly Manifest[],
-  options: ReferenceCheckOptions = {},
-): string[] {
+export function checkReferences(manifests: readonly Manifest[]): string[] {
   const provided = new Set<string>();
-  const services = new Map<string, ManifestObject>();
-  for (const ns of BUILTIN_NAMESPACES)
-    provided.add(keyString({ kind: 'Namespace', namespace: '', name: ns }));
-  for (const m of manifests) {
-    for (const key of providedBy(m.object)) provided.add(keyString(key));
-    if (m.object.kind === 'Service') {
-      const { namespace, name } = meta(m.object);
-      services.set(`${namespace}/${name}`, m.object);
-    }
+  /** Known ports of each Service, from its object or the CR whose operator creates it. */
+  const servicePorts = new Map<string, ServicePort[]>();
+  for (const p of [...BUILTINS, ...manifests.flatMap((m) => providedBy(m.object))]) {
+    const key = keyString(p.key);
+    provided.add(key);
+    if (p.ports !== undefined) servicePorts.set(key, [...(servicePorts.get(key) ?? []), ...p.ports]);
   }
   const problems: string[] = [];
   for (const m of manifests) {
-    const refs = [...referencesOf(m.object), ...(options.readers ?? []).flatMap((read) => read(m.object))];
-    for (const ref of refs) {
+    for (const ref of referencesOf(m.object)) {
       const where = `${m.file}: ${describeObject(m.object)}: ${ref.field}`;
-      if (!provided.has(keyString(ref.target))) {
+      const key = keyString(ref.target);
+      if (!provided.has(key)) {
         problems.push(
           `${where} refers to ${formatKey(ref.target)}, which nothing in this site creates (no object, and no Application declares it in ${PROVIDES_ANNOTATION})`,
         );
         continue;
       }
-      const service =
-        ref.target.kind === 'Service'
-          ? services.get(`${ref.target.namespace}/${ref.target.name}`)
-          : undefined;
-      if (service && ref.port !== undefined) {
-        const ports = arr(obj(service.spec).ports).map((p) => obj(p));
-        if (!ports.some((p) => p.port === ref.port || p.name === ref.port)) {
-          problems.push(
-            `${where} refers to port ${ref.port} of ${formatKey(ref.target)}, which has ports ${ports.map((p) => p.port).join(', ')}`,
-          );
-        }
+      const ports = servicePorts.get(key);
+      if (
+        ports !== undefined &&
+        ref.port !== undefined &&
+        !ports.some((p) => p.port === ref.port || p.name === ref.port)
+      ) {
+        problems.push(
+          `${where} refers to port ${ref.port} of ${formatKey(ref.target)}, which has ports ${ports.map((p) => p.port).join(', ')}`,
+        );
       }
     }
   }

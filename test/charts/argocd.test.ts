@@ -142,7 +142,9 @@ describe('Sealed Secrets controller', () => {
 
   it('looks for the key under the site’s key name, the one the bootstrap stack writes', () => {
     const site = siteWith((s) => (s.sealedSecrets = { keyName: 'home-sealing-key' }));
-    expect(valuesOf(render(site).get('apps/application-sealed-secrets.yaml')).secretName).toBe('home-sealing-key');
+    expect(valuesOf(render(site).get('apps/application-sealed-secrets.yaml')).secretName).toBe(
+      'home-sealing-key',
+    );
     expect(site.sealedSecrets.keyName).toBe('home-sealing-key');
   });
 });

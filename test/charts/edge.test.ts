@@ -4,6 +4,7 @@ import { METALLB_IPS_ANNOTATION } from '../../charts/contour';
 import { dnsEndpointCrdSource } from '../../charts/external-dns';
 import { Expose } from '../../charts/lib/expose';
 import { Platform } from '../../charts/lib/platform';
+import { ACME_DIRECTORIES, PUBLIC_DOH_RESOLVERS } from '../../lib/endpoints';
 import { envoyAddress } from '../../lib/site/derive';
 import { render, valuesOf } from '../support/render';
 import { exampleSite, siteWith } from '../support/site';
@@ -38,6 +39,18 @@ describe('cert-manager issuers', () => {
       });
     },
   );
+
+  it('checks DNS-01 propagation with the public DNS-over-HTTPS resolvers of lib/endpoints only', () => {
+    const values = valuesOf(out.get('apps/application-cert-manager.yaml'));
+    expect(values.dns01RecursiveNameserversOnly).toBe(true);
+    expect(values.dns01RecursiveNameservers).toBe('https://1.1.1.1/dns-query,https://8.8.8.8/dns-query');
+    expect(values.dns01RecursiveNameservers.split(',')).toEqual([...PUBLIC_DOH_RESOLVERS]);
+    for (const name of ['letsencrypt-production', 'letsencrypt-staging'] as const) {
+      expect(out.get(`cert-manager-config/clusterissuer-${name}.yaml`).spec.acme.server).toBe(
+        ACME_DIRECTORIES[name],
+      );
+    }
+  });
 
   it('solves DNS-01 with Cloudflare when the site says so', () => {
     expect(dns01Solver(cloudflare())).toEqual({

@@ -1,8 +1,15 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { render } from '../support/render';
-import { ROOT, siteWith } from '../support/site';
+import { buildPlatform } from '../../charts';
+import { LOGGING_NAMESPACE, LOKI_SERVICE } from '../../charts/loki';
+import { renderPlatform } from '../../charts/render';
+import { checkReferences } from '../../lib/checks/references';
+import { GITHUB_OAUTH } from '../../lib/endpoints';
+import { parseServiceUrl } from '../../lib/checks/service-urls';
 import { dashboards } from '../../lib/versions';
+import { render } from '../support/render';
+import { exampleSite, ROOT, siteWith } from '../support/site';
 
 describe('Grafana', () => {
   const out = render();
@@ -19,6 +26,16 @@ describe('Grafana', () => {
     expect(config.auth).toEqual({ disable_login_form: 'true', oauth_auto_login: 'true' });
     expect(config.users).toEqual({ viewers_can_edit: 'true' });
     expect(config.server.root_url).toBe('https://grafana.home.example.com');
+    expect(config['auth.github']).toMatchObject({
+      auth_url: 'https://github.com/login/oauth/authorize',
+      token_url: 'https://github.com/login/oauth/access_token',
+      api_url: 'https://api.github.com/user',
+    });
+    expect([
+      config['auth.github'].auth_url,
+      config['auth.github'].token_url,
+      config['auth.github'].api_url,
+    ]).toEqual([GITHUB_OAUTH.authorizeUrl, GITHUB_OAUTH.tokenUrl, GITHUB_OAUTH.userApiUrl]);
   });
 
   it('shows the login form when the site asks for it', () => {
@@ -44,19 +61,36 @@ describe('Grafana', () => {
     expect(JSON.stringify(grafana.spec.config)).not.toMatch(/client_secret|client_id/);
   });
 
-  it('points its datasources at the vmselect and Loki Services', () => {
-    const vm = out.get('victoria-metrics-config/vmcluster-ouchi.yaml');
-    expect(out.get('grafana-config/grafanadatasource-victoriametrics.yaml').spec.datasource).toEqual({
+  it('points its datasources at the vmselect and Loki Services, and both resolve', () => {
+    const { platform, components } = buildPlatform(exampleSite());
+    const manifests = renderPlatform(platform);
+    const get = (file: string) => manifests.find((m) => m.file === file)!.object as any;
+    const metrics = get('grafana-config/grafanadatasource-victoriametrics.yaml').spec.datasource;
+    expect(metrics).toMatchObject({
       name: 'VictoriaMetrics',
       type: 'prometheus',
       access: 'proxy',
-      url: `http://vmselect-${vm.metadata.name}.${vm.metadata.namespace}.svc:8481/select/0/prometheus`,
       isDefault: true,
     });
-    expect(out.get('grafana-config/grafanadatasource-loki.yaml').spec.datasource.url).toBe(
-      'http://loki.logging.svc:3100',
+    expect(parseServiceUrl(metrics.url)).toEqual({
+      ...components.victoriaMetrics.cluster.selectService,
+      scheme: 'http',
+      path: '/select/0/prometheus',
+    });
+    const logs = get('grafana-config/grafanadatasource-loki.yaml').spec.datasource;
+    expect(parseServiceUrl(logs.url)).toEqual({
+      name: LOKI_SERVICE.name,
+      namespace: LOGGING_NAMESPACE,
+      port: LOKI_SERVICE.port,
+      scheme: 'http',
+      path: '',
+    });
+    // Loki's Service comes from its chart, so its Application declares it.
+    expect(get('apps/application-loki.yaml').metadata.annotations['ouchi.dev/provides']).toBe(
+      `Service/${LOGGING_NAMESPACE}/${LOKI_SERVICE.name}`,
     );
-    const values = out.get('apps/application-loki.yaml').spec.sources[0].helm.valuesObject;
+    expect(checkReferences(manifests)).toEqual([]);
+    const values = get('apps/application-loki.yaml').spec.sources[0].helm.valuesObject;
     expect(values.deploymentMode).toBe('SingleBinary');
   });
 
@@ -82,14 +116,48 @@ describe('Grafana', () => {
     expect(proxy.spec.routes[0].services).toEqual([{ name: 'grafana-service', port: 3000 }]);
   });
 
-  it('uses the v5 API only: no integreatly.org/v1alpha1 anywhere in the output or the source', () => {
-    for (const o of out.values()) expect(o.apiVersion).not.toBe('integreatly.org/v1alpha1');
-    const sources = ['charts', 'charts/lib', 'lib'].flatMap((dir) =>
-      readdirSync(join(ROOT, dir))
-        .filter((f) => f.endsWith('.ts'))
-        .map((f) => readFileSync(join(ROOT, dir, f), 'utf8')),
+  it('uses the v5 API only: the v4 group/version is in no tracked source and no synthesized object', () => {
+    // Built from parts, so this definition is not itself a match.
+    const v4 = ['integreatly', 'org/v1alpha1'].join('.');
+    // The v4 group alone, not v5's `grafana.integreatly.org`.
+    const pattern = new RegExp(`(?<![\\w.-])${v4.replace(/[./]/g, '\\$&')}`);
+    const strings = (value: unknown, path: string): [string, string][] => {
+      if (typeof value === 'string') return [[path, value]];
+      if (Array.isArray(value)) return value.flatMap((v, i) => strings(v, `${path}[${i}]`));
+      if (value !== null && typeof value === 'object') {
+        return Object.entries(value).flatMap(([k, v]) => strings(v, `${path}.${k}`));
+      }
+      return [];
+    };
+    const objects = [...out.entries()];
+    expect(objects.filter(([, o]) => o.apiVersion === v4)).toEqual([]);
+    // Every apiVersion at any depth (embedded templates too), and every other string.
+    const apiVersions = objects.flatMap(([file, o]) =>
+      strings(o, file).filter(([path]) => path.endsWith('.apiVersion')),
     );
-    for (const text of sources) expect(text).not.toMatch(/['"]integreatly\.org\/v1alpha1['"]/);
+    expect(apiVersions.length).toBeGreaterThanOrEqual(objects.length);
+    expect(apiVersions.filter(([, v]) => v.startsWith('integreatly.org/'))).toEqual([]);
+    expect(objects.flatMap(([file, o]) => strings(o, file).filter(([, v]) => pattern.test(v)))).toEqual([]);
+
+    const tracked = execFileSync(
+      'git',
+      ['ls-files', '-z', 'charts', 'lib', 'stacks', 'cli', 'docs', 'test'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+      },
+    )
+      .split('\0')
+      // A tracked file another change is deleting right now is not there to read.
+      .filter((f) => f !== '' && existsSync(join(ROOT, f)));
+    for (const dir of ['charts/', 'charts/lib/', 'lib/checks/', 'stacks/', 'cli/', 'docs/', 'test/charts/']) {
+      expect(tracked.some((f) => f.startsWith(dir))).toBe(true);
+    }
+    expect(tracked).toContain('test/charts/grafana.test.ts');
+    const hits = tracked.filter((f) => pattern.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(hits).toEqual([]);
+    expect(pattern.test(`apiVersion: ${v4}`)).toBe(true);
+    expect(pattern.test('apiVersion: grafana.integreatly.org/v1beta1')).toBe(false);
   });
 });
 

@@ -1,4 +1,8 @@
 import { Chart } from 'cdk8s';
+import { buildPlatform } from '../../charts';
+import { renderPlatform } from '../../charts/render';
+import { RGW_SERVICE, ROOK_NAMESPACE } from '../../charts/rook-ceph';
+import { checkReferences, referencesOf } from '../../lib/checks/references';
 import { MysqlCluster } from '../../charts/lib/mysql-cluster';
 import { Platform } from '../../charts/lib/platform';
 import { render, wave } from '../support/render';
@@ -38,6 +42,50 @@ describe('MOCO', () => {
     expect(
       out.get(`moco-config/serviceaccount-${policy.spec.jobConfig.serviceAccountName}.yaml`),
     ).toBeDefined();
+  });
+
+  it('has the reference check follow the backup wiring, and name what a broken one misses', () => {
+    const manifests = renderPlatform(buildPlatform(exampleSite()).platform);
+    const get = (file: string) => manifests.find((m) => m.file === file)!.object;
+    expect(referencesOf(get('moco-config/backuppolicy-crawler-backup.yaml')).slice(1)).toEqual([
+      {
+        target: { kind: 'Secret', namespace: 'mysql', name: 'crawler-backup' },
+        field: 'spec.jobConfig.envFrom[0].secretRef.name',
+      },
+      {
+        target: { kind: 'ServiceAccount', namespace: 'mysql', name: 'crawler-backup' },
+        field: 'spec.jobConfig.serviceAccountName',
+      },
+      {
+        target: { kind: 'Service', namespace: ROOK_NAMESPACE, name: RGW_SERVICE.name },
+        field: 'spec.jobConfig.bucketConfig.endpointURL',
+        port: RGW_SERVICE.port,
+      },
+    ]);
+    expect(referencesOf(get('moco-config/mysqlcluster-crawler.yaml'))).toContainEqual({
+      target: { kind: 'BackupPolicy', namespace: 'mysql', name: 'crawler-backup' },
+      field: 'spec.backupPolicyName',
+    });
+    expect(checkReferences(manifests)).toEqual([]);
+
+    // Without the claim, its Secret is gone; without the policy, the cluster's backupPolicyName dangles.
+    const broken = manifests.filter(
+      (m) =>
+        m.file !== 'moco-config/objectbucketclaim-crawler-backup.yaml' &&
+        m.file !== 'moco-config/backuppolicy-crawler-backup.yaml',
+    );
+    const missing =
+      ', which nothing in this site creates (no object, and no Application declares it in ouchi.dev/provides)';
+    expect(checkReferences(broken)).toEqual([
+      `moco-config/mysqlcluster-crawler.yaml: MySQLCluster mysql/crawler: spec.backupPolicyName refers to BackupPolicy mysql/crawler-backup${missing}`,
+    ]);
+    expect(
+      checkReferences(
+        manifests.filter((m) => m.file !== 'moco-config/objectbucketclaim-crawler-backup.yaml'),
+      ),
+    ).toEqual([
+      `moco-config/backuppolicy-crawler-backup.yaml: BackupPolicy mysql/crawler-backup: spec.jobConfig.envFrom[0].secretRef.name refers to Secret mysql/crawler-backup${missing}`,
+    ]);
   });
 
   it('syncs the clusters after MOCO and after Rook (bucket claims)', () => {

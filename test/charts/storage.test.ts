@@ -1,4 +1,6 @@
+import { DASHBOARD_SERVICE, RGW_SERVICE, ROOK_NAMESPACE } from '../../charts/rook-ceph';
 import { deviceClassGroups, topolvmValues } from '../../charts/topolvm';
+import { servicesCreatedBy } from '../../lib/checks/operator-services';
 import { render, valuesOf } from '../support/render';
 import { exampleSite, siteWith } from '../support/site';
 
@@ -95,10 +97,24 @@ describe('Rook/Ceph', () => {
     expect(proxy.spec.routes[0].services).toEqual([{ name: 'rook-ceph-mgr-dashboard', port: 7000 }]);
   });
 
-  it('declares the Services and Secrets its operator creates', () => {
+  it('declares the Secrets its operator creates; its Services follow from the CRs that cause them', () => {
     expect(out.get('apps/application-rook-ceph.yaml').metadata.annotations['ouchi.dev/provides']).toBe(
-      'Secret/rook-ceph/rook-csi-rbd-node,Secret/rook-ceph/rook-csi-rbd-provisioner,Service/rook-ceph/rook-ceph-mgr-dashboard,Service/rook-ceph/rook-ceph-rgw-ouchi-s3',
+      'Secret/rook-ceph/rook-csi-rbd-node,Secret/rook-ceph/rook-csi-rbd-provisioner',
     );
+    expect(servicesCreatedBy(out.get('rook-ceph-config/cephcluster-rook-ceph.yaml'))).toEqual([
+      {
+        namespace: ROOK_NAMESPACE,
+        name: DASHBOARD_SERVICE.name,
+        ports: [{ port: DASHBOARD_SERVICE.port, name: 'http-dashboard' }],
+      },
+    ]);
+    expect(servicesCreatedBy(out.get('rook-ceph-config/cephobjectstore-ouchi-s3.yaml'))).toEqual([
+      {
+        namespace: ROOK_NAMESPACE,
+        name: RGW_SERVICE.name,
+        ports: [{ port: RGW_SERVICE.port, name: 'http' }],
+      },
+    ]);
   });
 });
 

@@ -1,6 +1,12 @@
+import { buildPlatform } from '../../charts';
 import { DEFAULT_ALERT_GROUPS } from '../../charts/lib/alert-rules';
+import { renderPlatform } from '../../charts/render';
+import { alertmanagerService } from '../../charts/victoria-metrics';
+import { servicesCreatedBy } from '../../lib/checks/operator-services';
+import { checkReferences, referencesOf } from '../../lib/checks/references';
+import { parseServiceUrl } from '../../lib/checks/service-urls';
 import { render } from '../support/render';
-import { siteWith } from '../support/site';
+import { exampleSite, siteWith } from '../support/site';
 
 describe('VictoriaMetrics', () => {
   const out = render();
@@ -20,16 +26,52 @@ describe('VictoriaMetrics', () => {
     });
   });
 
-  it('remote-writes from VMAgent to the vminsert Service of that VMCluster', () => {
-    const agent = out.get('victoria-metrics-config/vmagent-ouchi.yaml');
-    const name = cluster.metadata.name;
-    const ns = cluster.metadata.namespace;
-    expect(agent.spec.remoteWrite).toEqual([
-      { url: `http://vminsert-${name}.${ns}.svc:8480/insert/0/prometheus/api/v1/write` },
+  it('remote-writes from VMAgent to the vminsert Service of that VMCluster, and the URL resolves', () => {
+    const { platform, components } = buildPlatform(exampleSite());
+    const manifests = renderPlatform(platform);
+    const get = (file: string) => manifests.find((m) => m.file === file)!.object as any;
+    const vm = components.victoriaMetrics;
+    const insert = vm.cluster.insertService;
+    const agent = get('victoria-metrics-config/vmagent-ouchi.yaml');
+    expect(agent.spec.remoteWrite).toHaveLength(1);
+    expect(parseServiceUrl(agent.spec.remoteWrite[0].url)).toEqual({
+      ...insert,
+      scheme: 'http',
+      path: '/insert/0/prometheus/api/v1/write',
+    });
+    // The Service is the one the operator creates for this VMCluster, on that port.
+    expect(servicesCreatedBy(get('victoria-metrics-config/vmcluster-ouchi.yaml'))).toContainEqual({
+      namespace: insert.namespace,
+      name: insert.name,
+      ports: [{ port: insert.port, name: 'http' }],
+    });
+    expect(referencesOf(agent)).toContainEqual({
+      target: { kind: 'Service', namespace: insert.namespace, name: insert.name },
+      field: 'spec.remoteWrite[0].url',
+      port: insert.port,
+    });
+    expect(checkReferences(manifests)).toEqual([]);
+
+    const alert = get('victoria-metrics-config/vmalert-ouchi.yaml');
+    expect(parseServiceUrl(alert.spec.datasource.url)).toMatchObject(vm.cluster.selectService);
+    expect(parseServiceUrl(alert.spec.remoteWrite.url)).toMatchObject(insert);
+    expect(parseServiceUrl(alert.spec.notifier.url)).toEqual({
+      ...alertmanagerService(vm.alertmanager),
+      scheme: 'http',
+      path: '',
+    });
+    expect(alertmanagerService(vm.alertmanager).name).toBe(`vmalertmanager-${vm.alertmanager.name}`);
+  });
+
+  it('reports a VMAgent URL off the vminsert port, naming the agent, the field and the Service', () => {
+    const manifests = renderPlatform(buildPlatform(exampleSite()).platform);
+    const agent = manifests.find((m) => m.file === 'victoria-metrics-config/vmagent-ouchi.yaml')!
+      .object as any;
+    agent.spec.remoteWrite[0].url =
+      'http://vminsert-ouchi.monitoring.svc:8481/insert/0/prometheus/api/v1/write';
+    expect(checkReferences(manifests)).toEqual([
+      'victoria-metrics-config/vmagent-ouchi.yaml: VMAgent monitoring/ouchi: spec.remoteWrite[0].url refers to port 8481 of Service monitoring/vminsert-ouchi, which has ports 8480',
     ]);
-    const alert = out.get('victoria-metrics-config/vmalert-ouchi.yaml');
-    expect(alert.spec.datasource.url).toBe(`http://vmselect-${name}.${ns}.svc:8481/select/0/prometheus`);
-    expect(alert.spec.notifier.url).toBe(`http://vmalertmanager-ouchi.${ns}.svc:9093`);
   });
 
   it('scrapes every platform component, the nodes and the exporters', () => {
