@@ -188,6 +188,12 @@ export const images = {
   golang: 'docker.io/library/golang:1.25-bookworm',
 } as const;
 
+/**
+ * Debian 12's Go (package golang-1.19): the toolchain bench/images runs natively and, as Debian's arm64
+ * build, under QEMU. The images' go.mod files name it as their minimum language version.
+ */
+export const debianGo = '1.19' as const;
+
 /** Dashboards Grafana loads from grafana.com, pinned by id and revision. */
 export const dashboards = {
   nodeExporterFull: { id: 1860, revision: 37, title: 'Node Exporter Full' },

@@ -19,9 +19,9 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, ch
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../lib/upstream/locks';
+import { debianGo } from '../../lib/versions';
 
 const HELLO = join(repoRoot(), 'images', 'hello');
-const GO_VERSION = '1.19';
 
 function sh(command: string, args: string[], env: NodeJS.ProcessEnv = process.env, cwd?: string): string {
   return execFileSync(command, args, {
@@ -48,16 +48,16 @@ function arm64Toolchain(work: string): { root: string; goroot: string } {
   sh('mkdir', ['-p', debs, root]);
   sh('dpkg', ['--add-architecture', 'arm64']);
   sh('apt-get', ['update', '-qq']);
-  sh('apt-get', ['download', `golang-${GO_VERSION}-go:arm64`, 'libc6:arm64'], process.env, debs);
+  sh('apt-get', ['download', `golang-${debianGo}-go:arm64`, 'libc6:arm64'], process.env, debs);
   for (const deb of readdirSync(debs).filter((f) => f.endsWith('.deb')))
     sh('dpkg-deb', ['-x', join(debs, deb), root]);
   // The package ships only the architecture-specific part of src/: merge in the rest from the host.
-  cpSync(`/usr/share/go-${GO_VERSION}`, join(root, 'usr', 'share', `go-${GO_VERSION}`), {
+  cpSync(`/usr/share/go-${debianGo}`, join(root, 'usr', 'share', `go-${debianGo}`), {
     recursive: true,
     force: false,
     errorOnExist: false,
   });
-  return { root, goroot: join(root, 'usr', 'lib', `go-${GO_VERSION}`) };
+  return { root, goroot: join(root, 'usr', 'lib', `go-${debianGo}`) };
 }
 
 function main(): void {

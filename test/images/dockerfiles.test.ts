@@ -1,7 +1,7 @@
 /** The cross-compile rules of ouchi's Dockerfiles, and their defaults agreeing with lib/versions.ts. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { images } from '../../lib/versions';
+import { debianGo, images } from '../../lib/versions';
 import { ROOT } from '../support/site';
 
 const IMAGES = join(ROOT, 'images');
@@ -52,6 +52,12 @@ describe.each(names)('images/%s/Dockerfile', (name) => {
     expect(text).toContain(`ARG GO_IMAGE=${images.golang}\n`);
     if (name === 'hello') expect(text).toContain(`ARG BASE_IMAGE=${images.distrolessStatic}\n`);
     if (name === 'fluent-bit-plugin') expect(text).toContain(`ARG FLUENT_BIT_IMAGE=${images.fluentBit}\n`);
+  });
+
+  it('needs no newer Go than Debian 12’s (the go directive is a minimum, not a pin)', () => {
+    expect(readFileSync(join(IMAGES, name, 'go.mod'), 'utf8')).toMatch(
+      new RegExp(`^go ${debianGo.replace('.', '\\.')}$`, 'm'),
+    );
   });
 });
 
