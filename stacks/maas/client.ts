@@ -28,6 +28,8 @@ export class MaasApiError extends Error {
     readonly path: string,
     readonly status: number,
     readonly body: string,
+    /** The Retry-After header in seconds, when MAAS sent a numeric one (it does with 503). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(`MAAS ${method} ${path} answered ${status}: ${describeBody(body)}`);
     this.name = 'MaasApiError';
@@ -120,6 +122,14 @@ export interface RequestOptions {
   readonly idempotent?: boolean;
 }
 
+/** One answer from MAAS, read whole. */
+interface Answer {
+  readonly status: number;
+  readonly text: string;
+  /** A numeric Retry-After header, in seconds. */
+  readonly retryAfter: number | undefined;
+}
+
 /** A counting semaphore: the bound on in-flight requests. */
 class Gate {
   private active = 0;
@@ -138,6 +148,13 @@ class Gate {
 }
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
+
+/** MAAS's 400 for a create whose MAC is known: `{"mac_addresses": ["MAC address … already in use on …"]}`. */
+function isMacInUse(e: unknown): e is MaasApiError {
+  if (!(e instanceof MaasApiError) || e.status !== 400) return false;
+  const messages: unknown = e.fieldErrors?.mac_addresses;
+  return Array.isArray(messages) && messages.some((m) => /already in use/.test(String(m)));
+}
 
 export interface CreateMachineParams {
   readonly hostname: string;
@@ -210,9 +227,9 @@ export class MaasClient {
     const body = options.form === undefined ? undefined : encodeForm(options.form);
     const idempotent = options.idempotent ?? method !== 'POST';
     for (let attempt = 0; ; attempt++) {
-      let response: Response;
+      let response: Answer;
       try {
-        response = await this.gate.run(() => this.send(method, fullPath, body));
+        response = await this.send(method, fullPath, body);
       } catch (e) {
         if (idempotent && attempt < this.retry.retries) {
           await this.sleep(this.backoff(attempt));
@@ -220,21 +237,15 @@ export class MaasClient {
         }
         throw new MaasConnectionError(method, fullPath, e);
       }
-      if (response.ok) {
-        const text = await response.text();
+      const { status, text, retryAfter } = response;
+      if (status >= 200 && status < 300) {
         return (text === '' ? undefined : (JSON.parse(text) as T)) as T;
       }
-      const text = await response.text();
-      if (idempotent && RETRYABLE_STATUS.has(response.status) && attempt < this.retry.retries) {
-        const retryAfter = Number(response.headers.get('retry-after'));
-        await this.sleep(
-          Number.isFinite(retryAfter) && retryAfter > 0
-            ? Math.min(this.retry.maxDelayMs, retryAfter * this.retry.retryAfterMs)
-            : this.backoff(attempt),
-        );
+      if (idempotent && RETRYABLE_STATUS.has(status) && attempt < this.retry.retries) {
+        await this.sleep(this.retryDelay(attempt, retryAfter));
         continue;
       }
-      throw new MaasApiError(method, fullPath, response.status, text);
+      throw new MaasApiError(method, fullPath, status, text, retryAfter);
     }
   }
 
@@ -242,24 +253,46 @@ export class MaasClient {
     return Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
   }
 
-  private async send(method: string, fullPath: string, body: string | undefined): Promise<Response> {
-    this.requests++;
+  /** What the server asked for (Retry-After, capped), else exponential backoff. */
+  private retryDelay(attempt: number, retryAfterSeconds: number | undefined): number {
+    return retryAfterSeconds === undefined
+      ? this.backoff(attempt)
+      : Math.min(this.retry.maxDelayMs, retryAfterSeconds * this.retry.retryAfterMs);
+  }
+
+  /**
+   * One attempt. It takes a place under maxInFlight until MAAS answers (MAAS has done its work by the
+   * time the status line arrives); the timeout, started once the place is taken, also covers reading
+   * the body, so a stalled answer cannot hang the caller.
+   */
+  private async send(method: string, fullPath: string, body: string | undefined): Promise<Answer> {
     const controller = new AbortController();
-    const timer = setTimeout(
-      () => controller.abort(new Error(`timed out after ${this.timeoutMs} ms`)),
-      this.timeoutMs,
-    );
+    let timer: NodeJS.Timeout | undefined;
     try {
-      return await this.doFetch(`${this.baseUrl.replace(/\/MAAS$/, '')}${fullPath}`, {
-        method,
-        headers: {
-          authorization: authorizationHeader(this.key, this.clock),
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
-        },
-        body,
-        signal: controller.signal,
+      const response = await this.gate.run(() => {
+        this.requests++;
+        timer = setTimeout(
+          () => controller.abort(new Error(`timed out after ${this.timeoutMs} ms`)),
+          this.timeoutMs,
+        );
+        return this.doFetch(`${this.baseUrl.replace(/\/MAAS$/, '')}${fullPath}`, {
+          method,
+          headers: {
+            authorization: authorizationHeader(this.key, this.clock),
+            accept: 'application/json',
+            ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
+          },
+          body,
+          signal: controller.signal,
+        });
       });
+      const text = await response.text();
+      const header = Number(response.headers.get('retry-after') ?? '');
+      return {
+        status: response.status,
+        text,
+        retryAfter: Number.isFinite(header) && header > 0 ? header : undefined,
+      };
     } finally {
       clearTimeout(timer);
     }
@@ -297,8 +330,11 @@ export class MaasClient {
 
   /**
    * Enlists a machine. A create can fail after MAAS stored the machine (a 503 from an unreachable
-   * BMC, a 504 from a proxy, a reset connection), so on any failure the machine is looked up by MAC
-   * first and returned if it exists; only then is the create retried.
+   * BMC, a 504 from a proxy, a reset connection, a client timeout while MAAS carries on), so on any
+   * such failure the machine is looked up by MAC first and returned if it exists; only then is the
+   * create retried, after the delay MAAS asked for (Retry-After) or the backoff. A retry that MAAS
+   * answers with 400 "MAC address … already in use" means an earlier attempt was carried out after
+   * all: the machine is looked up by MAC again and adopted.
    */
   async createMachine(params: CreateMachineParams): Promise<Machine> {
     const form: Form = {
@@ -313,23 +349,33 @@ export class MaasClient {
       description: params.description,
       commission: params.commission ?? true,
     };
+    // The create may have happened anyway: ours is the machine with our MAC and our hostname.
+    const ours = async (failure: Error): Promise<Machine | undefined> => {
+      const existing = await this.findMachineByMac(params.macAddresses);
+      if (existing === undefined || existing.hostname === params.hostname) return existing;
+      const macs = params.macAddresses.map((m) => m.toLowerCase()).join(', ');
+      throw new Error(
+        `creating machine ${params.hostname} failed (${failure.message}), and MAC ${macs} belongs to machine ${existing.hostname} (${existing.system_id}): delete that machine in MAAS or use hostname ${existing.hostname}`,
+      );
+    };
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.request<Machine>('POST', 'machines/', { form });
       } catch (e) {
+        if (attempt > 0 && isMacInUse(e)) {
+          const existing = await ours(e);
+          if (existing) return existing;
+          throw e;
+        }
         const transient =
           e instanceof MaasConnectionError || (e instanceof MaasApiError && RETRYABLE_STATUS.has(e.status));
         if (!transient) throw e;
-        // The create may have happened anyway: ours is the machine with our MAC and our hostname.
-        const existing = await this.findMachineByMac(params.macAddresses);
-        if (existing?.hostname === params.hostname) return existing;
-        if (existing) {
-          throw new Error(
-            `creating ${params.hostname} failed (${(e as Error).message}), and its MAC belongs to ${existing.hostname} (${existing.system_id})`,
-          );
-        }
+        const existing = await ours(e);
+        if (existing) return existing;
         if (attempt >= this.retry.retries) throw e;
-        await this.sleep(this.backoff(attempt));
+        await this.sleep(
+          this.retryDelay(attempt, e instanceof MaasApiError ? e.retryAfterSeconds : undefined),
+        );
       }
     }
   }

@@ -56,6 +56,15 @@ export interface MachineOutputs extends MachineInputs {
 
 export type Log = (message: string) => void;
 
+/**
+ * Progress as plain lines on stderr. This is what the Pulumi resources use, not `pulumi.log`: in a
+ * dynamic provider `pulumi.log.*` has no engine to send to (see resources.ts), while the engine shows
+ * whatever a dynamic provider writes to stderr in the update's output.
+ */
+export const stderrLog: Log = (message) => {
+  process.stderr.write(`${message}\n`);
+};
+
 /** Every input whose change means a new machine (re-enlist or redeploy). */
 export const REPLACE_ON = [
   'maasUrl',
@@ -130,7 +139,14 @@ export function diffMachine(olds: MachineOutputs, news: MachineInputs): pulumi.d
   ) as (keyof MachineInputs)[];
   const changed = keys.filter((k) => !sameValue(olds[k], news[k]));
   const replaces = changed.filter((k) => (REPLACE_ON as readonly string[]).includes(k));
-  return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
+  // Drift: `read` found the machine no longer Deployed (released or broken by hand, a failed
+  // redeploy): the inputs are unchanged, but `update` has to bring it back.
+  const drifted = olds.status !== undefined && olds.status !== MachineStatus.Deployed;
+  return {
+    changes: changed.length > 0 || drifted,
+    replaces,
+    deleteBeforeReplace: replaces.length > 0,
+  };
 }
 
 /** One gate per MAAS for every Machine of this process: bounds requests, not machines. */
@@ -164,7 +180,7 @@ const GIB = 2 ** 30;
 
 export class MachineProvider implements pulumi.dynamic.ResourceProvider {
   constructor(
-    private readonly log: Log = (message) => console.error(message),
+    private readonly log: Log = stderrLog,
     private readonly client: (inputs: MachineInputs) => MaasClient = clientFor,
   ) {}
 
@@ -357,7 +373,12 @@ export class MachineProvider implements pulumi.dynamic.ResourceProvider {
     }
     for (const tag of olds.tags.filter((t) => !news.tags.includes(t)))
       await client.updateTagNodes(tag, { remove: [id] });
-    const m = await this.tag(client, news, await client.getMachine(id));
+    let m = await client.getMachine(id);
+    if (m.status === MachineStatus.Deployed) m = await this.tag(client, news, m);
+    else {
+      this.log(`${news.hostname}: is ${m.status_name} in MAAS, not Deployed: deploying it again`);
+      m = await this.bringToDeployed(client, news, m);
+    }
     return { outs: outputs(news, m, olds.adopted) };
   }
 

@@ -4,7 +4,7 @@
  * state through additionalSecretOutputs.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { MachineProvider, type MachineInputs } from './machine-provider';
+import { MachineProvider, stderrLog, type Log, type MachineInputs } from './machine-provider';
 import {
   IpRangeProvider,
   TagProvider,
@@ -18,9 +18,16 @@ type Args<T> = { readonly [K in keyof T]: pulumi.Input<T[K]> };
 
 const SECRET_CONNECTION = ['apiKey'];
 
-function log(message: string): void {
-  pulumi.log.info(message);
-}
+/**
+ * Where MaasMachine's progress goes ("nuc1: Commissioning after 120 s"). Not `pulumi.log.info`: in
+ * @pulumi/pulumi 3.248 the dynamic-provider host (cmd/dynamic-provider) never connects to the engine.
+ * It is handed the engine's address but ignores it, and its process has no PULUMI_NODEJS_ENGINE, so
+ * `pulumi.log.*` finds no engine and falls back to console output labelled `info: [runtime]`, with
+ * no resource attached (pulumi/pulumi#18249, #6065). What the engine does show is a dynamic
+ * provider's own stdout and stderr (it streams them into the update's diagnostics), so the provider
+ * writes plain lines to stderr. Tests inject their own logger into MachineProvider.
+ */
+export const MACHINE_PROGRESS: Log = stderrLog;
 
 export class MaasMachine extends pulumi.dynamic.Resource {
   declare readonly systemId: pulumi.Output<string>;
@@ -33,7 +40,7 @@ export class MaasMachine extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: Args<MachineInputs>, opts: pulumi.CustomResourceOptions = {}) {
     super(
-      new MachineProvider(log),
+      new MachineProvider(MACHINE_PROGRESS),
       name,
       {
         ...args,

@@ -1,3 +1,4 @@
+import * as pulumi from '@pulumi/pulumi';
 import {
   checkMachineInputs,
   diffMachine,
@@ -6,8 +7,10 @@ import {
   type MachineOutputs,
 } from '../../../stacks/maas/machine-provider';
 import { IpRangeProvider, TagProvider, VlanDhcpProvider } from '../../../stacks/maas/network-providers';
+import { MACHINE_PROGRESS } from '../../../stacks/maas/resources';
 import { MachineStatus } from '../../../stacks/maas/types';
-import { clientFor, startSimulator } from '../../support/maas/fixture';
+import { waitForStatus } from '../../../stacks/maas/wait';
+import { clientFor, FAST_WAIT, startSimulator } from '../../support/maas/fixture';
 import type { MaasSimulator } from '../../support/maas/simulator';
 
 let sim: MaasSimulator;
@@ -90,6 +93,12 @@ describe('MachineProvider', () => {
       deleteBeforeReplace: false,
     });
     expect(diffMachine(olds, inputs())).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    // Same inputs, but read found the machine Ready (released by hand): an update, not a replacement.
+    expect(diffMachine({ ...olds, status: MachineStatus.Ready, statusName: 'Ready' }, inputs())).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
   });
 
   it('enlists, commissions, lays out storage, links the static IP, deploys with user data, tags', async () => {
@@ -139,6 +148,84 @@ describe('MachineProvider', () => {
     sim.durations = { ...sim.durations, commissioning: 5000 };
     await expect(provider().create(inputs({ commissionTimeoutMinutes: 0.001 }))).rejects.toThrow(
       /^machine nuc2 \(\w+\) is still Commissioning after 0 s \(timeout 0 s waiting for Ready\): From 'New' to 'Commissioning'$/,
+    );
+  });
+
+  it('times out the deploy wait with the status it was stuck in', async () => {
+    sim.durations = { ...sim.durations, deploying: 5000 };
+    await expect(provider().create(inputs({ deployTimeoutMinutes: 0.001 }))).rejects.toThrow(
+      /^machine nuc2 \(\w+\) is still Deploying after 0 s \(timeout 0 s waiting for Deployed\): From 'Allocated' to 'Deploying'$/,
+    );
+    expect(sim.listMachines()).toMatchObject([{ hostname: 'nuc2', status_name: 'Deploying' }]);
+  });
+
+  it('fails with MAAS’s status_message when the machine lands in Broken', async () => {
+    sim.durations = { ...sim.durations, deploying: 5000 };
+    const admin = clientFor(sim);
+    const breaking = new MachineProvider((message) => {
+      logs.push(message);
+      // Someone marks the machine broken in MAAS while it deploys.
+      if (message === 'nuc2: deploying noble') {
+        const id = sim.listMachines()[0].system_id as string;
+        void admin.request('POST', `machines/${id}/`, {
+          op: 'mark_broken',
+          form: { comment: 'NVMe errors' },
+        });
+      }
+    });
+    await expect(breaking.create(inputs())).rejects.toThrow(
+      /^machine nuc2 \(\w+\) is Broken \(waited for Deployed\): Marked broken - NVMe errors$/,
+    );
+  });
+
+  it('drift: a machine released by hand reads as Ready, diff asks for an update, update redeploys it', async () => {
+    const { id, outs } = await provider().create(inputs());
+    const admin = clientFor(sim);
+    await admin.release(id);
+    await waitForStatus(admin, id, {
+      target: [MachineStatus.Ready],
+      pending: [MachineStatus.Releasing],
+      ...FAST_WAIT,
+    });
+    const read = await provider().read(id, outs as MachineOutputs);
+    expect(read.props).toMatchObject({ statusName: 'Ready' });
+    const diff = await provider().diff(id, read.props as MachineOutputs, inputs());
+    expect(diff).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    const updated = await provider().update(id, read.props as MachineOutputs, inputs());
+    expect(updated.outs).toMatchObject({
+      systemId: id,
+      statusName: 'Deployed',
+      ipAddresses: ['192.168.10.12'],
+    });
+    expect(sim.log.filter((r) => r.op === 'deploy')).toHaveLength(2);
+    expect(sim.listMachines()).toMatchObject([{ system_id: id, status_name: 'Deployed' }]);
+    expect(sim.userDataOf(id)).toBe('#cloud-config\n');
+    expect(logs).toContain('nuc2: is Ready in MAAS, not Deployed: deploying it again');
+    // Back in shape: the next diff is empty.
+    expect(await provider().diff(id, updated.outs as MachineOutputs, inputs())).toMatchObject({
+      changes: false,
+    });
+  });
+
+  it('MaasMachine reports progress on stderr (shown for dynamic providers), not through pulumi.log', async () => {
+    const info = jest.spyOn(pulumi.log, 'info');
+    const written: string[] = [];
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      await new MachineProvider(MACHINE_PROGRESS).create(inputs());
+    } finally {
+      write.mockRestore();
+      info.mockRestore();
+    }
+    expect(info).not.toHaveBeenCalled();
+    expect(written).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^nuc2: enlisted as \w+, commissioning\n$/),
+        'nuc2: deploying noble\n',
+      ]),
     );
   });
 

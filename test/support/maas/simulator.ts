@@ -1,8 +1,10 @@
 /**
  * A MAAS 3.x REST API simulator on loopback, for tests and benchmarks. It behaves as
- * shared/maas/API.md describes real MAAS: OAuth PLAINTEXT checks, routes with trailing slashes and
- * `op=`, form bodies only, the machine state machine with the real status codes and error texts,
- * operations that take time (scaled to milliseconds), scripted failures, and injectable faults.
+ * shared/maas/API.md describes real MAAS: OAuth PLAINTEXT checks, routes with trailing slashes and the
+ * op in the query, the body or an `op-<name>` path, urlencoded or multipart form bodies only, the
+ * machine state machine with the real status codes and error texts, operations that take time
+ * (scaled to milliseconds), scripted failures, and injectable faults. It counts the requests it is
+ * handling at once, so tests can check the client's in-flight bound.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -23,14 +25,21 @@ export interface Durations {
 
 export interface Fault {
   readonly method?: string;
-  /** Matches the path (without query), e.g. /machines\/$/. */
+  /** Matches the path relative to /MAAS/api/2.0/ (without query, `op-<name>` removed), e.g. /machines\/$/. */
   readonly path?: RegExp;
   readonly op?: string;
   /**
-   * `status`: answer with the status before handling; `after`: handle, then answer with the status
-   * (a 504 from a proxy after MAAS did the work); `reset`: drop the connection; `slow`: delay.
+   * `status`: answer with the status (503 by default) instead of the real answer; `reset`: drop the
+   * connection; `slow`: wait `delayMs`, then do the work (a client that gave up meanwhile never sees
+   * the answer, but MAAS did the work).
    */
-  readonly kind: 'status' | 'after' | 'reset' | 'slow';
+  readonly kind: 'status' | 'reset' | 'slow';
+  /**
+   * `before`: nothing is done; `after`: the request is carried out (a machine is stored), then the
+   * fault answers, as a 504 from a proxy or a 503 from a power check can come after MAAS stored the
+   * machine. @default 'before'
+   */
+  readonly stage?: 'before' | 'after';
   readonly status?: number;
   readonly retryAfter?: number;
   readonly delayMs?: number;
@@ -44,6 +53,9 @@ export interface SimulatorOptions {
   readonly gateway?: string;
   /** Seconds since the epoch, as the server's clock. */
   readonly now?: () => number;
+  /** API keys, `consumer:token:secret`; random alphanumerics (as MAAS makes them) by default. */
+  readonly adminKey?: string;
+  readonly userKey?: string;
 }
 
 export interface LoggedRequest {
@@ -109,12 +121,21 @@ interface SimRange {
 }
 
 export class MaasSimulator {
-  readonly adminKey = `${rand(18)}:${rand(18)}:${rand(32)}`;
-  readonly userKey = `${rand(18)}:${rand(18)}:${rand(32)}`;
+  readonly adminKey: string;
+  readonly userKey: string;
   readonly faults: Fault[] = [];
   readonly log: LoggedRequest[] = [];
-  /** Hostnames whose BMC cannot be reached: an action that needs power reverts to New. */
+  /**
+   * Hostnames whose BMC cannot be reached. Enlisting one answers 503 `No rack controllers can access
+   * the BMC of node <hostname>` and keeps the machine in New (API.md §4.2); commissioning or deploying
+   * one is aborted and reverts to the previous status (§4.4).
+   */
   readonly amtUnreachable = new Set<string>();
+  /** Added to every answer, so that concurrent requests overlap and can be counted. */
+  latencyMs = 0;
+  /** Requests being handled now, and the most seen at once (the client's maxInFlight bound). */
+  inFlight = 0;
+  maxInFlightSeen = 0;
   readonly failCommissioning = new Set<string>();
   readonly failDeployment = new Set<string>();
   durations: Durations;
@@ -153,6 +174,8 @@ export class MaasSimulator {
     this.subnetCidr = options.subnet ?? '192.168.10.0/24';
     this.gateway = options.gateway ?? '192.168.10.1';
     this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
+    this.adminKey = options.adminKey ?? `${rand(18)}:${rand(18)}:${rand(32)}`;
+    this.userKey = options.userKey ?? `${rand(18)}:${rand(18)}:${rand(32)}`;
   }
 
   async start(): Promise<this> {
@@ -189,38 +212,54 @@ export class MaasSimulator {
   // --- HTTP -----------------------------------------------------------------------------------
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.inFlight++;
+    this.maxInFlightSeen = Math.max(this.maxInFlightSeen, this.inFlight);
+    let counted = true;
+    const done = () => {
+      if (counted) this.inFlight--;
+      counted = false;
+    };
+    // 'finish': the whole answer is handed to the socket; 'close': the connection went away first.
+    res.on('finish', done);
+    res.on('close', done);
+    try {
+      await this.answer(req, res);
+    } finally {
+      if (req.socket.destroyed) done();
+    }
+  }
+
+  private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const body = await readBody(req);
-    const form = /application\/x-www-form-urlencoded/.test(req.headers['content-type'] ?? '')
-      ? new URLSearchParams(body)
-      : new URLSearchParams();
-    const op = url.searchParams.get('op') ?? form.get('op') ?? undefined;
     const method = req.method ?? 'GET';
-    const path = url.pathname;
-    const fault = this.takeFault(method, path, op);
-    if (fault?.kind === 'reset') {
-      req.socket.destroy();
-      this.log.push({ method, path, op, status: 0 });
-      return;
-    }
-    if (fault?.kind === 'slow') await sleep(fault.delayMs ?? 100);
+    let path = url.pathname;
+    let pathOp: string | undefined;
+    // MAAS >= 3.3 also takes the op as a path suffix without a trailing slash (API.md §2.2).
+    const opSuffix = /^(.*\/)op-([A-Za-z0-9_]+)$/.exec(path);
+    if (opSuffix && path.startsWith(API)) [path, pathOp] = [opSuffix[1], opSuffix[2]];
     let status = 200;
-    let payload: string | Json | Json[] | boolean | null;
+    let payload: string | Json | Json[] | boolean | null = null;
     let headers: Record<string, string> = {};
+    let op: string | undefined;
+    let fault: Fault | undefined;
     try {
-      if (fault?.kind === 'status') {
-        throw new HttpError(
-          fault.status ?? 503,
-          fault.status === 503 || fault.status === undefined
-            ? 'Unable to connect to any rack controller'
-            : 'Gateway Time-out',
-          fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) },
-        );
+      const form = parseForm(req.headers['content-type'], body);
+      // The server looks in the query string, then the body, then the path (API.md §2.2).
+      op = url.searchParams.get('op') ?? form.get('op') ?? pathOp;
+      fault = this.takeFault(method, path, op);
+      if (fault?.kind === 'reset') {
+        req.socket.destroy();
+        this.log.push({ method, path, op, status: 0 });
+        return;
       }
+      if (fault?.kind === 'slow') await sleep(fault.delayMs ?? 100);
+      if (this.latencyMs > 0) await sleep(this.latencyMs);
+      if (fault?.kind === 'status' && fault.stage !== 'after') throw faultError(fault);
       const result = this.route(method, path, op, url.searchParams, form, req.headers.authorization);
       status = result.status ?? 200;
       payload = result.body;
-      if (fault?.kind === 'after') throw new HttpError(fault.status ?? 504, 'Gateway Time-out');
+      if (fault?.kind === 'status') throw faultError(fault);
     } catch (e) {
       if (!(e instanceof HttpError)) throw e;
       status = e.status;
@@ -258,7 +297,8 @@ export class MaasSimulator {
     const params = new Map<string, string>();
     for (const part of header.slice('OAuth'.length).split(',')) {
       const m = /^\s*([a-z_]+)="([^"]*)"\s*$/.exec(part);
-      if (m) params.set(m[1], decodeURIComponent(m[2]));
+      // The server URL-unquotes each value once, leaving malformed escapes as they are.
+      if (m) params.set(m[1], unquote(m[2]));
     }
     const required = [
       'oauth_consumer_key',
@@ -291,9 +331,11 @@ export class MaasSimulator {
     if (params.get('oauth_token') !== token) {
       throw new HttpError(401, `Authorization Error: 'Invalid access token: ${params.get('oauth_token')}'`);
     }
+    // PLAINTEXT: the percent-encoded consumer secret (always empty in MAAS), `&`, the percent-encoded
+    // token secret, compared after the header value was unquoted once (API.md §1.2).
     if (
       params.get('oauth_signature_method') !== 'PLAINTEXT' ||
-      params.get('oauth_signature') !== `&${secret}`
+      params.get('oauth_signature') !== `&${rfc3986(secret)}`
     ) {
       throw new HttpError(
         401,
@@ -385,6 +427,8 @@ export class MaasSimulator {
           return { body: this.release(machine, form) };
         case 'POST abort':
           return { body: this.abort(machine) };
+        case 'POST mark_broken':
+          return { body: this.markBroken(machine, form.get('comment') ?? '') };
         case 'POST power_on':
           if (machine.owner === null) throw new HttpError(409, "Can't start node: it hasn't been allocated.");
           this.powerAction(machine, 'on');
@@ -632,8 +676,17 @@ export class MaasSimulator {
       powerType,
       power,
     );
-    if (form.get('commission') !== 'false')
-      this.startCommissioning(m, role, form.get('testing_scripts') ?? '');
+    if (form.get('commission') === 'false') return this.machineJson(m);
+    if (this.amtUnreachable.has(m.hostname)) {
+      // The machine is stored, then powering it on for commissioning fails: MAAS answers 503 and the
+      // machine stays in New (API.md §4.2, PEERS.md #153). A retry of the create then gets 400.
+      m.power_state = 'error';
+      m.status_message = `(${role}) - Aborting COMMISSIONING and reverting to NEW. Unable to power control the node. Please check power credentials.`;
+      throw new HttpError(503, `No rack controllers can access the BMC of node ${m.hostname}`, {
+        'retry-after': '10',
+      });
+    }
+    this.startCommissioning(m, role, form.get('testing_scripts') ?? '');
     return this.machineJson(m);
   }
 
@@ -724,20 +777,24 @@ export class MaasSimulator {
   }
 
   private deploy(m: SimMachine, form: Form, role: string): Json {
-    if (m.status === MachineStatus.Ready) {
-      m.owner = role;
-      m.status = MachineStatus.Allocated;
+    // A Ready machine is allocated to the caller first; one that another user owns cannot be (API.md
+    // §4.5; the exact text is not in API.md).
+    if (m.status === MachineStatus.Ready && m.owner !== null && m.owner !== role) {
+      throw new HttpError(409, "Can't allocate a machine belonging to another user.");
     }
-    if (m.status !== MachineStatus.Allocated) {
+    if (m.status !== MachineStatus.Ready && m.status !== MachineStatus.Allocated) {
       throw new HttpError(409, `Can't deploy a machine that is in the '${STATUS_NAMES[m.status]}' state`);
     }
     const series = (form.get('distro_series') ?? 'noble').replace(/^ubuntu\//, '');
     if (!['noble', 'jammy', '24.04', '22.04'].includes(series)) {
+      // The request fails as a whole: the allocation of step 1 is not kept.
       throw new HttpError(
         400,
         `Deployment operating system ubuntu/${series} is unavailable for ${m.architecture}.`,
       );
     }
+    m.owner = role;
+    m.status = MachineStatus.Allocated;
     const userData = form.get('user_data');
     if (userData !== null) m.user_data = Buffer.from(userData, 'base64').toString('utf8');
     m.osystem = 'ubuntu';
@@ -789,6 +846,7 @@ export class MaasSimulator {
       );
     }
     const erase = form.get('erase') === 'true';
+    const from = STATUS_NAMES[m.status];
     const finish = () => {
       m.owner = null;
       m.osystem = '';
@@ -797,13 +855,17 @@ export class MaasSimulator {
       m.power_state = 'off';
       for (const iface of m.interfaces)
         iface.links = iface.links.map((l) => (l.mode === 'static' ? l : { ...l, ip_address: undefined }));
-      this.transition(
-        m,
-        m.commissioned ? MachineStatus.Ready : MachineStatus.New,
-        `From '${STATUS_NAMES[m.status]}' to 'Ready'`,
-      );
+      const to = m.commissioned ? MachineStatus.Ready : MachineStatus.New;
+      this.transition(m, to, `From '${STATUS_NAMES[m.status]}' to '${STATUS_NAMES[to]}'`);
     };
-    this.transition(m, MachineStatus.Releasing, `From '${STATUS_NAMES[m.status]}' to 'Releasing'`);
+    // Power already off, or a power type that cannot be queried: MAAS finishes the release in the same
+    // request (API.md §6.2). Erasing needs the machine booted, so it always takes the long way.
+    if (!erase && (m.power_state === 'off' || m.power_type === 'manual')) {
+      clearTimeout(m.timer);
+      finish();
+      return this.machineJson(m);
+    }
+    this.transition(m, MachineStatus.Releasing, `From '${from}' to 'Releasing'`);
     this.later(m, this.durations.releasing, () => {
       if (!erase) return finish();
       this.transition(m, MachineStatus.DiskErasing, "From 'Releasing' to 'Disk erasing'");
@@ -829,6 +891,28 @@ export class MaasSimulator {
     clearTimeout(m.timer);
     m.power_state = 'off';
     this.transition(m, target, `Aborted ${STATUS_NAMES[m.status]}`);
+    return this.machineJson(m);
+  }
+
+  private markBroken(m: SimMachine, comment: string): Json {
+    const allowed = [
+      MachineStatus.New,
+      MachineStatus.Commissioning,
+      MachineStatus.Ready,
+      MachineStatus.Allocated,
+      MachineStatus.Releasing,
+      MachineStatus.Deploying,
+      MachineStatus.Deployed,
+      MachineStatus.DiskErasing,
+      MachineStatus.Testing,
+    ];
+    if (!allowed.includes(m.status)) {
+      // API.md §6.3 names no text for this case.
+      throw new HttpError(409, `Can't mark a machine in the '${STATUS_NAMES[m.status]}' state as broken.`);
+    }
+    clearTimeout(m.timer);
+    m.error_description = comment;
+    this.transition(m, MachineStatus.Broken, comment === '' ? 'Marked broken' : `Marked broken - ${comment}`);
     return this.machineJson(m);
   }
 
@@ -1162,6 +1246,11 @@ export class MaasSimulator {
     return this.machines.get(systemId)?.storage_layout;
   }
 
+  /** Test hook: give a machine an owner, e.g. a Ready machine another user holds. */
+  setOwner(systemId: string, owner: string | null): void {
+    this.machine(systemId).owner = owner;
+  }
+
   /** Test hook: force a status, e.g. to model a machine someone released by hand. */
   setStatus(systemId: string, status: MachineStatus, message?: string): void {
     const m = this.machine(systemId);
@@ -1195,11 +1284,85 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** Faults answer as the thing that fails would: MAAS for 503, a front proxy (nginx) for 502 and 504. */
+function faultError(fault: Fault): HttpError {
+  const status = fault.status ?? 503;
+  const text: Record<number, string> = {
+    503: 'Unable to connect to any rack controller',
+    502: '502 Bad Gateway',
+    504: '504 Gateway Time-out',
+  };
+  return new HttpError(
+    status,
+    text[status] ?? `${status} error`,
+    fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) },
+  );
+}
+
+/** RFC 3986 percent-encoding of everything but unreserved characters, as python-oauth's escape(). */
+function rfc3986(value: string): string {
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+/** URL-unquoting that keeps malformed escapes (`%zz`) as they are, as Python's unquote does. */
+function unquote(value: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < value.length;) {
+    if (value[i] === '%' && /^[0-9A-Fa-f]{2}$/.test(value.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(value.slice(i + 1, i + 3), 16));
+      i += 3;
+    } else {
+      for (const b of Buffer.from(value[i], 'utf8')) bytes.push(b);
+      i++;
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/**
+ * Request parameters from the body: `application/x-www-form-urlencoded` and `multipart/form-data` are
+ * parsed the same way (API.md §2.3); any other body (JSON included) carries no parameters.
+ */
+function parseForm(contentType: string | undefined, body: Buffer): Form {
+  const type = contentType ?? '';
+  if (/^application\/x-www-form-urlencoded/i.test(type)) return new URLSearchParams(body.toString('utf8'));
+  if (/^multipart\/form-data/i.test(type)) {
+    const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(type);
+    if (!boundary) throw new HttpError(400, 'Bad Request: multipart body without a boundary');
+    return parseMultipart(body, boundary[1] ?? boundary[2]);
+  }
+  return new URLSearchParams();
+}
+
+function parseMultipart(body: Buffer, boundary: string): Form {
+  const form = new URLSearchParams();
+  const delimiter = Buffer.from(`--${boundary}`);
+  let start = body.indexOf(delimiter);
+  if (start < 0) throw new HttpError(400, 'Bad Request: multipart body without its boundary');
+  for (;;) {
+    start += delimiter.length;
+    if (body.subarray(start, start + 2).toString() === '--') break; // the closing delimiter
+    const end = body.indexOf(delimiter, start);
+    if (end < 0) throw new HttpError(400, 'Bad Request: multipart body is not terminated');
+    // Each part: CRLF, headers, CRLF CRLF, content, CRLF before the next delimiter.
+    const part = body.subarray(start + 2, end - 2);
+    const split = part.indexOf('\r\n\r\n');
+    const head = part.subarray(0, split < 0 ? part.length : split).toString('utf8');
+    const name = /content-disposition:[^\r\n]*\bname="([^"]*)"/i.exec(head);
+    if (name && split >= 0) form.append(name[1], part.subarray(split + 4).toString('utf8'));
+    start = end;
+  }
+  return form;
 }
