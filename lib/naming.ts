@@ -9,6 +9,12 @@ export const ARGOCD_NAMESPACE = 'argocd';
 /** Namespace of cert-manager: ClusterIssuers read their Secrets from it (its cluster resource namespace). */
 export const CERT_MANAGER_NAMESPACE = 'cert-manager';
 
+/**
+ * The cluster's DNS domain. kubespray derives it from `cluster_name` (its `dns_domain`), and charts
+ * (Loki, Rook, the VictoriaMetrics operator) assume Kubernetes' default, so ouchi keeps that default.
+ */
+export const CLUSTER_DOMAIN = 'cluster.local';
+
 /** The in-cluster API server, as Argo CD names it. */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
 

@@ -4,6 +4,7 @@
  * both read the one form.
  */
 import { portNumber } from './json';
+import { CLUSTER_DOMAIN } from '../naming';
 
 /** A Service port as a client addresses it. */
 export interface ServiceAddress {
@@ -22,9 +23,8 @@ export interface ServiceUrl extends ServiceAddress {
 const SCHEME_PORTS = { http: 80, https: 443 } as const;
 
 const LABEL = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?';
-/** `cluster.local` is the cluster domain kubeadm and kubespray set up by default. */
 const SERVICE_URL = new RegExp(
-  `^(https?)://(${LABEL})\\.(${LABEL})\\.svc(?:\\.cluster\\.local)?\\.?(?::(\\d+))?([/?#].*)?$`,
+  `^(https?)://(${LABEL})\\.(${LABEL})\\.svc(?:\\.${CLUSTER_DOMAIN.replace(/\./g, '\\.')})?\\.?(?::(\\d+))?([/?#].*)?$`,
 );
 
 /** `<service>.<namespace>.svc:<port>`, the host and port of an in-cluster Service. */

@@ -21,6 +21,7 @@ import type {
   Version,
   Vlan,
 } from './types';
+import { StatusBatcher } from './status-batcher';
 
 export class MaasApiError extends Error {
   constructor(
@@ -194,6 +195,9 @@ export class MaasClient {
   private readonly clock: OAuthClock;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly gate: Gate;
+  private readonly subnets = new Map<string, Promise<Subnet>>();
+  /** Coalesces the status polls of every machine waiting on this MAAS. */
+  readonly batcher: StatusBatcher;
   /** Requests sent (attempts included): the bench reports it per machine. */
   requests = 0;
 
@@ -210,6 +214,10 @@ export class MaasClient {
     this.clock = options.clock ?? systemClock;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.gate = new Gate(options.maxInFlight ?? 8);
+    this.batcher = new StatusBatcher({
+      list: (ids) => this.listMachines({ id: ids }),
+      get: (id) => this.getMachine(id),
+    });
   }
 
   /** One API call; `path` is relative to `/MAAS/api/2.0/` and ends with `/`. */
@@ -311,15 +319,32 @@ export class MaasClient {
   // --- machines -------------------------------------------------------------------------------
 
   listMachines(
-    filter: { readonly macAddress?: readonly string[]; readonly hostname?: readonly string[] } = {},
+    filter: {
+      readonly macAddress?: readonly string[];
+      readonly hostname?: readonly string[];
+      /** system ids */
+      readonly id?: readonly string[];
+    } = {},
   ): Promise<Machine[]> {
     return this.request('GET', 'machines/', {
-      query: { mac_address: filter.macAddress?.map((m) => m.toLowerCase()), hostname: filter.hostname },
+      query: {
+        mac_address: filter.macAddress?.map((m) => m.toLowerCase()),
+        hostname: filter.hostname,
+        id: filter.id,
+      },
     });
   }
 
   getMachine(systemId: string): Promise<Machine> {
     return this.request('GET', `machines/${systemId}/`);
+  }
+
+  /**
+   * The machine as getMachine reads it, in one list request shared with every caller that polls
+   * within `toleranceMs` of this one: what waits use, so a fleet's polls cost one request a tick.
+   */
+  pollMachine(systemId: string, toleranceMs = 0): Promise<Machine> {
+    return this.batcher.read(systemId, toleranceMs);
   }
 
   /** The machine with any of these MACs, if MAAS knows one (MAAS stores MACs in lower case). */
@@ -536,6 +561,20 @@ export class MaasClient {
   /** A subnet by id or by CIDR (`subnets/10.0.0.0/24/`). */
   getSubnet(idOrCidr: number | string): Promise<Subnet> {
     return this.request('GET', `subnets/${idOrCidr}/`);
+  }
+
+  /**
+   * The subnet with this CIDR, read once per client: every machine of a site links into the same
+   * subnet, and a subnet's id does not change while a deployment runs. A failed read is not kept.
+   */
+  subnetByCidr(cidr: string): Promise<Subnet> {
+    let subnet = this.subnets.get(cidr);
+    if (subnet === undefined) {
+      subnet = this.getSubnet(cidr);
+      this.subnets.set(cidr, subnet);
+      subnet.catch(() => this.subnets.delete(cidr));
+    }
+    return subnet;
   }
 
   listIpRanges(): Promise<IpRange[]> {

@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { diskClass, TOPOLVM_CLASS_LABEL } from '../../lib/site/derive';
 import type { SiteSpec } from '../../lib/site/schema';
 import { kubernetes } from '../../lib/versions';
+import { CLUSTER_DOMAIN } from '../../lib/naming';
 
 export interface InventoryFiles {
   /** Path relative to inventory/<site>/ → YAML text. */
@@ -57,7 +58,8 @@ export function kubesprayInventory(site: SiteSpec): InventoryFiles {
       // MetalLB in L2 mode answers ARP for Service IPs; IPVS must not.
       kube_proxy_strict_arp: true,
       container_manager: 'containerd',
-      cluster_name: `${site.name}.local`,
+      // kubespray's dns_domain is cluster_name: keep Kubernetes' default domain, which charts assume.
+      cluster_name: CLUSTER_DOMAIN,
       supplementary_addresses_in_ssl_keys: site.nodes
         .filter((n) => n.role === 'control-plane')
         .map((n) => n.ip),

@@ -306,7 +306,9 @@ export class MachineProvider implements pulumi.dynamic.ResourceProvider {
   private async layoutStorage(client: MaasClient, inputs: MachineInputs, m: Machine): Promise<void> {
     if (!inputs.storage) return;
     const name = inputs.storage.disk.replace(/^\/dev\//, '');
-    const disks = await client.listBlockDevices(m.system_id);
+    // The machine object carries its disks once commissioned; ask only when it came without them.
+    const disks =
+      m.blockdevice_set.length > 0 ? m.blockdevice_set : await client.listBlockDevices(m.system_id);
     const vgDisk = disks.find((d) => d.name === name || d.id_path === inputs.storage!.disk);
     if (!vgDisk) {
       throw new Error(
@@ -332,8 +334,10 @@ export class MachineProvider implements pulumi.dynamic.ResourceProvider {
 
   private async linkStaticIp(client: MaasClient, inputs: MachineInputs, m: Machine): Promise<void> {
     if (!inputs.staticIp) return;
-    const subnet = await client.getSubnet(inputs.staticIp.cidr);
-    const interfaces = await client.listInterfaces(m.system_id);
+    const subnet = await client.subnetByCidr(inputs.staticIp.cidr);
+    // As with disks: the machine object lists its interfaces and their links.
+    const interfaces =
+      m.interface_set.length > 0 ? m.interface_set : await client.listInterfaces(m.system_id);
     const boot = interfaces.find((i) => i.mac_address === inputs.macs[0].toLowerCase());
     if (!boot) throw new Error(`${inputs.hostname}: no interface with MAC ${inputs.macs[0]}`);
     if (boot.links.some((l) => l.mode === 'static' && l.ip_address === inputs.staticIp!.ip)) return;
@@ -349,7 +353,8 @@ export class MachineProvider implements pulumi.dynamic.ResourceProvider {
   private async tag(client: MaasClient, inputs: MachineInputs, m: Machine): Promise<Machine> {
     const missing = inputs.tags.filter((t) => !m.tag_names.includes(t));
     for (const tag of missing) await client.updateTagNodes(tag, { add: [m.system_id] });
-    return missing.length > 0 ? client.getMachine(m.system_id) : m;
+    // update_nodes answers with counts, not the machine: the tags it now has are known without a read.
+    return missing.length > 0 ? { ...m, tag_names: [...m.tag_names, ...missing] } : m;
   }
 
   async read(id: string, props: MachineOutputs): Promise<pulumi.dynamic.ReadResult> {

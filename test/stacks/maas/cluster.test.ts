@@ -125,6 +125,8 @@ describe('kubespray inventory', () => {
       kube_proxy_mode: 'ipvs',
       kube_proxy_strict_arp: true,
       kube_network_plugin: 'calico',
+      // kubespray's dns_domain follows cluster_name: the default domain the charts assume.
+      cluster_name: 'cluster.local',
     });
     expect(parse(files['group_vars/all/all.yml']).upstream_dns_servers).toEqual(['192.168.10.1']);
   });
