@@ -184,7 +184,9 @@ export class RookCeph extends Construct {
                   cpu: CephClusterSpecStorageStorageClassDeviceSetsResourcesRequests.fromString('250m'),
                   memory: CephClusterSpecStorageStorageClassDeviceSetsResourcesRequests.fromString('2Gi'),
                 },
+                // CPU limits are generous: a throttled Ceph daemon stalls I/O for the whole cluster.
                 limits: {
+                  cpu: CephClusterSpecStorageStorageClassDeviceSetsResourcesLimits.fromString('2'),
                   memory: CephClusterSpecStorageStorageClassDeviceSetsResourcesLimits.fromString('4Gi'),
                 },
               },
@@ -215,14 +217,20 @@ export class RookCeph extends Construct {
               cpu: CephClusterSpecResourcesRequests.fromString('100m'),
               memory: CephClusterSpecResourcesRequests.fromString('512Mi'),
             },
-            limits: { memory: CephClusterSpecResourcesLimits.fromString('1Gi') },
+            limits: {
+              cpu: CephClusterSpecResourcesLimits.fromString('1'),
+              memory: CephClusterSpecResourcesLimits.fromString('1Gi'),
+            },
           },
           mgr: {
             requests: {
               cpu: CephClusterSpecResourcesRequests.fromString('100m'),
               memory: CephClusterSpecResourcesRequests.fromString('512Mi'),
             },
-            limits: { memory: CephClusterSpecResourcesLimits.fromString('1Gi') },
+            limits: {
+              cpu: CephClusterSpecResourcesLimits.fromString('1'),
+              memory: CephClusterSpecResourcesLimits.fromString('1Gi'),
+            },
           },
         },
       },
@@ -266,7 +274,10 @@ export class RookCeph extends Construct {
               cpu: CephObjectStoreSpecGatewayResourcesRequests.fromString('100m'),
               memory: CephObjectStoreSpecGatewayResourcesRequests.fromString('512Mi'),
             },
-            limits: { memory: CephObjectStoreSpecGatewayResourcesLimits.fromString('1Gi') },
+            limits: {
+              cpu: CephObjectStoreSpecGatewayResourcesLimits.fromString('1'),
+              memory: CephObjectStoreSpecGatewayResourcesLimits.fromString('1Gi'),
+            },
           },
         },
       },

@@ -122,7 +122,8 @@ export class MysqlCluster extends Construct {
                 image: images.mysql,
                 resources: {
                   requests: { cpu: Requests.fromString('250m'), memory: Requests.fromString('1Gi') },
-                  limits: { memory: Limits.fromString('2Gi') },
+                  // A generous CPU limit: throttling mysqld stalls semi-synchronous commits.
+                  limits: { cpu: Limits.fromString('2'), memory: Limits.fromString('2Gi') },
                 },
               },
             ],
