@@ -2,24 +2,14 @@
  * The whole example site: synthesized, validated (synthesize throws on any finding), written, and
  * checked for the output rules: one object per file, stable names, identical bytes on every run.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { synthesize, SynthError } from '../../charts/synth';
 import { synthCommand } from '../../cli/synth';
 import { createValidator } from '../../lib/validate';
 import type { ManifestRule } from '../../lib/validate/validator';
-import { EXAMPLE_SITE_FILE, ROOT, withTempDirAsync } from '../support/site';
-
-function readTreeBytes(dir: string, prefix = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) Object.assign(out, readTreeBytes(path, `${prefix}${name}/`));
-    else out[`${prefix}${name}`] = readFileSync(path, 'utf8');
-  }
-  return out;
-}
+import { EXAMPLE_SITE_FILE, readTreeBytes, ROOT, withTempDirAsync } from '../support/site';
 
 describe('synth of the example site', () => {
   it('writes every object, validated, one per file, under stable names', async () => {

@@ -1,23 +1,23 @@
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { isSecretInput, plain, recordResources, settle, valueOf } from '../support/pulumi';
+import {
+  bothPlatformsPushed,
+  dockerBuildState,
+  isSecretInput,
+  mockDigest,
+  plain,
+  recordResources,
+  settle,
+  valueOf,
+} from '../support/pulumi';
 
-const digest = (tag: string) => `sha256:${Buffer.from(tag).toString('hex').padEnd(64, '0').slice(0, 64)}`;
-const resources = recordResources(
-  (type, inputs) => {
-    if (type === 'docker-build:index:Image')
-      return { digest: digest(inputs.tags[0]), ref: `${inputs.tags[0]}@${digest(inputs.tags[0])}` };
-    if (type === 'docker-build:index:Index') return { ref: `${inputs.tag}@${digest(inputs.tag)}` };
-    if (type === 'tls:index/privateKey:PrivateKey') return { privateKeyPem: 'MOCK KEY' };
-    if (type === 'tls:index/selfSignedCert:SelfSignedCert') return { certPem: 'MOCK CERT' };
-    return {};
-  },
-  (_token, inputs) => ({
-    ...inputs,
-    manifests: ['amd64', 'arm64'].map((architecture) => ({ os: 'linux', architecture })),
-  }),
-);
+const digest = mockDigest;
+const resources = recordResources((type, inputs) => {
+  if (type === 'tls:index/privateKey:PrivateKey') return { privateKeyPem: 'MOCK KEY' };
+  if (type === 'tls:index/selfSignedCert:SelfSignedCert') return { certPem: 'MOCK CERT' };
+  return dockerBuildState(type, inputs);
+}, bothPlatformsPushed);
 pulumi.runtime.setAllConfig(
   {
     'ouchi:registryUsername': 'ouchi-bot',

@@ -67,3 +67,31 @@ export function isSecretInput(value: unknown): boolean {
 export function plain(value: unknown): any {
   return isSecretInput(value) ? (value as { value: unknown }).value : value;
 }
+
+/** A stand-in digest derived from a tag, so tests can predict it. */
+export function mockDigest(tag: string): string {
+  return `sha256:${Buffer.from(tag).toString('hex').padEnd(64, '0').slice(0, 64)}`;
+}
+
+/** Provider outputs of docker-build Images and Indexes: a digest per tag, `tag@digest` as ref. */
+export function dockerBuildState(type: string, inputs: Record<string, any>): Record<string, any> {
+  if (type === 'docker-build:index:Image') {
+    return { digest: mockDigest(inputs.tags[0]), ref: `${inputs.tags[0]}@${mockDigest(inputs.tags[0])}` };
+  }
+  if (type === 'docker-build:index:Index') return { ref: `${inputs.tag}@${mockDigest(inputs.tag)}` };
+  return {};
+}
+
+/** getRegistryImageManifests as a registry holding linux/amd64 and linux/arm64 for every tag. */
+export function bothPlatformsPushed(_token: string, inputs: Record<string, any>): Record<string, any> {
+  return {
+    ...inputs,
+    id: inputs.name,
+    manifests: ['amd64', 'arm64'].map((architecture) => ({
+      os: 'linux',
+      architecture,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      sha256Digest: mockDigest(`${inputs.name} ${architecture}`),
+    })),
+  };
+}

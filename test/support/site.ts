@@ -1,5 +1,5 @@
 /** Test helpers for site files: the example site, and variants of it as YAML text. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -47,4 +47,15 @@ export async function withTempDirAsync<T>(fn: (dir: string) => Promise<T>): Prom
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Every file under `dir` as `relative/path → text`, in sorted order (for byte-for-byte comparisons). */
+export function readTreeBytes(dir: string, prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) Object.assign(out, readTreeBytes(path, `${prefix}${name}/`));
+    else out[`${prefix}${name}`] = readFileSync(path, 'utf8');
+  }
+  return out;
 }

@@ -1,25 +1,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { isSecretInput, plain, recordResources, settle, valueOf } from '../../support/pulumi';
+import {
+  bothPlatformsPushed,
+  dockerBuildState,
+  isSecretInput,
+  mockDigest,
+  plain,
+  recordResources,
+  settle,
+  valueOf,
+} from '../../support/pulumi';
 
-const digest = (tag: string) => `sha256:${Buffer.from(tag).toString('hex').padEnd(64, '0').slice(0, 64)}`;
-const resources = recordResources(
-  (type, inputs) => {
-    if (type === 'docker-build:index:Image')
-      return { digest: digest(inputs.tags[0]), ref: `${inputs.tags[0]}@${digest(inputs.tags[0])}` };
-    if (type === 'docker-build:index:Index') return { ref: `${inputs.tag}@${digest(inputs.tag)}` };
-    return {};
-  },
-  (_token, inputs) => ({
-    ...inputs,
-    id: inputs.name,
-    manifests: [
-      { os: 'linux', architecture: 'amd64', mediaType: 'x', sha256Digest: 'x' },
-      { os: 'linux', architecture: 'arm64', mediaType: 'x', sha256Digest: 'x' },
-    ],
-  }),
-);
+const digest = mockDigest;
+const resources = recordResources(dockerBuildState, bothPlatformsPushed);
 
 // Imported after the mocks, as Pulumi requires.
 import { images as pinned } from '../../../lib/versions';

@@ -121,6 +121,23 @@ describe('MachineProvider', () => {
     );
   });
 
+  it('with a second disk for the volume group, puts the OS on the other disk, whole', async () => {
+    sim.disks.set('nuc2', [
+      { name: 'nvme0n1', size: 256_060_514_304 },
+      { name: 'sda', size: 1_000_204_886_016 },
+    ]);
+    const { id } = await provider().create(inputs({ storage: { disk: '/dev/sda' } }));
+    const m = sim.listMachines().find((x) => x.system_id === id)!;
+    const boot = (m.blockdevice_set as { id: number; name: string }[]).find((d) => d.name === 'nvme0n1')!;
+    expect(sim.machineLayout(id)).toEqual({ layout: 'flat', root_device: boot.id, root_size: undefined });
+  });
+
+  it('refuses a whole-disk volume group on a machine with one disk, and names the fix', async () => {
+    await expect(provider().create(inputs({ storage: { disk: '/dev/nvme0n1' } }))).rejects.toThrow(
+      'nuc2: /dev/nvme0n1 is the only disk; set rootSizeGiB to share it',
+    );
+  });
+
   it('adopts a machine MAAS already has with our MAC instead of creating a duplicate', async () => {
     const existing = sim.addMachine('enlisted-by-pxe', '1C:69:7A:0A:10:12');
     const { id, outs } = await provider().create(inputs());

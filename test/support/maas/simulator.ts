@@ -131,6 +131,8 @@ export class MaasSimulator {
    * one is aborted and reverts to the previous status (§4.4).
    */
   readonly amtUnreachable = new Set<string>();
+  /** Disks commissioning finds, per hostname. Default: one 512 GB nvme0n1. */
+  readonly disks = new Map<string, { name: string; size: number }[]>();
   /** Added to every answer, so that concurrent requests overlap and can be counted. */
   latencyMs = 0;
   /** Requests being handled now, and the most seen at once (the client's maxInFlight bound). */
@@ -196,6 +198,11 @@ export class MaasSimulator {
   }
 
   /** Machines as MAAS would list them (for assertions). */
+  /** The storage layout set on a machine (`set_storage_layout`), as the simulator recorded it. */
+  machineLayout(systemId: string): SimMachine['storage_layout'] {
+    return this.machines.get(systemId)?.storage_layout;
+  }
+
   listMachines(): Json[] {
     return [...this.machines.values()].map((m) => this.machineJson(m));
   }
@@ -754,8 +761,10 @@ export class MaasSimulator {
 
   private finishCommissioning(m: SimMachine): void {
     m.commissioned = true;
-    if (m.blockdevices.length === 0)
-      m.blockdevices = [{ id: this.nextId++, name: 'nvme0n1', size: 512_110_190_592 }];
+    if (m.blockdevices.length === 0) {
+      const disks = this.disks.get(m.hostname) ?? [{ name: 'nvme0n1', size: 512_110_190_592 }];
+      m.blockdevices = disks.map((d) => ({ id: this.nextId++, ...d }));
+    }
     for (const iface of m.interfaces)
       if (iface.links.length === 0) iface.links = [{ id: this.nextId++, mode: 'auto', subnet: 1 }];
   }
