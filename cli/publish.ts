@@ -5,7 +5,7 @@
  */
 import { synthesize } from '../charts/synth';
 import { publishSite, refuseDirty, sourceState, type PublishResult } from '../lib/gitops/publish';
-import { fillLockCommand, placeholderImages, readImageLock } from '../lib/images/lock';
+import { fillLockCommand, imageLockPath, placeholderImages, readImageLock } from '../lib/images/lock';
 import { gitopsPath, loadSite } from '../lib/site/load';
 import { repoRoot } from '../lib/upstream/locks';
 import { checkFlags, parseArgs, runMain, stringFlag } from './args';
@@ -36,7 +36,7 @@ export async function publishCommand(
   const placeholders = placeholderImages(imageLock);
   if (placeholders.length > 0) {
     throw new Error(
-      `images.lock/${site.name}.json holds placeholder digests for ${placeholders.join(', ')}: build and lock them before publishing (${fillLockCommand(siteFile)})`,
+      `${imageLockPath(site.name)} holds placeholder digests for ${placeholders.join(', ')}: build and lock them before publishing (${fillLockCommand(siteFile)})`,
     );
   }
   const synth = await synthesize({ siteFile, distDir: options.distDir, imageLock });

@@ -12,7 +12,14 @@ import type { ChartVersion } from '../../lib/versions';
 import { APPS_FOLDER, LABELS, PART_OF, type ProjectName } from '../../lib/naming';
 import type { SiteSpec } from '../../lib/site/schema';
 import { imageRepository } from '../../lib/images/build';
-import { fillLockCommand, placeholderImages, readImageLock, type ImageLock } from '../../lib/images/lock';
+import {
+  fillLockCommand,
+  imageLockPath,
+  isPlaceholder,
+  placeholderRef,
+  readImageLock,
+  type ImageLock,
+} from '../../lib/images/lock';
 import { ArgoApplication } from './application';
 import { ArgoProjects } from './projects';
 
@@ -180,20 +187,20 @@ export class Platform extends App {
    * (the example site synthesizes with them; gitops:publish refuses them).
    */
   image(name: string): string {
-    const lockFile = `images.lock/${this.site.name}.json`;
+    const lockFile = imageLockPath(this.site.name);
     const spec = this.site.images?.build.find((b) => b.name === name);
     if (spec === undefined) {
       this.reportProblem(
         `image ${name}: ${this.siteFile} does not build it; add { name: ${name} } to images.build (and images.registry)`,
       );
-      return `${name}@sha256:${'0'.repeat(64)}`;
+      return placeholderRef(name);
     }
     const entry = this.imageLock.images[name];
     if (entry === undefined) {
       this.reportProblem(`image ${name} is not in ${lockFile}; ${fillLockCommand(this.siteFile)}`);
-      return `${imageRepository(this.site, spec)}@sha256:${'0'.repeat(64)}`;
+      return placeholderRef(imageRepository(this.site, spec));
     }
-    if (placeholderImages({ images: { [name]: entry } }).length > 0) {
+    if (isPlaceholder(entry)) {
       this.warningList.push(
         `image ${name}: ${lockFile} holds a placeholder digest, not a build, which gitops:publish refuses; ${fillLockCommand(this.siteFile)}`,
       );

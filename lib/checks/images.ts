@@ -3,11 +3,11 @@
  * records, so Argo CD deploys exactly what `pulumi up` pushed. A tag (which can move), or a digest the
  * lock does not hold (a stale build), is a finding naming the object, the field and the fix.
  */
-import type { ImageLock } from '../images/lock';
+import { imageLockPath, type ImageLock } from '../images/lock';
 import { imageRepository } from '../images/build';
 import type { SiteSpec } from '../site/schema';
 import { describeObject, type Manifest } from '../validate/validator';
-import { podSpecOf } from './references';
+import { podSpecOf } from './json';
 
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
 
@@ -36,7 +36,7 @@ export function checkImagePins(manifests: readonly Manifest[], site: SiteSpec, l
         const expected = lock.images[name]?.ref;
         if (c.image !== expected) {
           problems.push(
-            `${m.file}: ${describeObject(m.object)}: ${base}.${list}[${i}].image ${c.image} is ouchi's image ${name}, but not the digest images.lock/${site.name}.json holds (${expected ?? 'none'}); take it from platform.image('${name}')`,
+            `${m.file}: ${describeObject(m.object)}: ${base}.${list}[${i}].image ${c.image} is ouchi's image ${name}, but not the digest ${imageLockPath(site.name)} holds (${expected ?? 'none'}); take it from platform.image('${name}')`,
           );
         }
       });

@@ -23,3 +23,25 @@ export function portNumber(value: unknown): number | undefined {
   if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
   return undefined;
 }
+
+/** The pod spec of a workload and its JSON path, for kinds that run Pods. */
+export function podSpecOf(o: {
+  readonly kind?: unknown;
+  readonly spec?: unknown;
+}): [Json, string] | undefined {
+  const spec = obj(o.spec);
+  switch (o.kind) {
+    case 'Pod':
+      return [spec, 'spec'];
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'DaemonSet':
+    case 'ReplicaSet':
+    case 'Job':
+      return [obj(obj(spec.template).spec), 'spec.template.spec'];
+    case 'CronJob':
+      return [obj(obj(obj(obj(spec.jobTemplate).spec).template).spec), 'spec.jobTemplate.spec.template.spec'];
+    default:
+      return undefined;
+  }
+}

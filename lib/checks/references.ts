@@ -12,7 +12,7 @@
  */
 import { CERT_MANAGER_NAMESPACE } from '../naming';
 import { describeObject, type Manifest, type ManifestObject } from '../validate/validator';
-import { arr, obj, portNumber, str, type Json } from './json';
+import { arr, obj, podSpecOf, portNumber, str, type Json } from './json';
 import { servicesCreatedBy, type ServicePort } from './operator-services';
 import { parseServiceUrl } from './service-urls';
 
@@ -127,25 +127,6 @@ function providedBy(o: ManifestObject): Provided[] {
       break;
   }
   return out;
-}
-
-/** The pod spec of a workload and its JSON path, for kinds that run Pods. */
-export function podSpecOf(o: ManifestObject): [Json, string] | undefined {
-  const spec = obj(o.spec);
-  switch (o.kind) {
-    case 'Pod':
-      return [spec, 'spec'];
-    case 'Deployment':
-    case 'StatefulSet':
-    case 'DaemonSet':
-    case 'ReplicaSet':
-    case 'Job':
-      return [obj(obj(spec.template).spec), 'spec.template.spec'];
-    case 'CronJob':
-      return [obj(obj(obj(obj(spec.jobTemplate).spec).template).spec), 'spec.jobTemplate.spec.template.spec'];
-    default:
-      return undefined;
-  }
 }
 
 type Ref = (kind: string, name: string | undefined, field: string, optional?: unknown) => void;

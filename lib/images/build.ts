@@ -34,8 +34,8 @@ export function platformSlug(platform: ImagePlatform): string {
 }
 
 /** The tag a single platform's build is pushed under, before the index joins them. */
-export function platformTag(repository: string, image: ImageBuildSpec, platform: ImagePlatform): string {
-  return `${repository}:${image.tag}-${platformSlug(platform)}`;
+export function platformTag(repository: string, tag: string, platform: ImagePlatform): string {
+  return `${repository}:${tag}-${platformSlug(platform)}`;
 }
 
 /**

@@ -26,8 +26,13 @@ const lockSchema = z.object({ images: z.record(z.string(), entrySchema) }).stric
 export type ImageLockEntry = z.output<typeof entrySchema>;
 export type ImageLock = z.output<typeof lockSchema>;
 
+/** `images.lock/<site>.json`, relative to the repository: how messages name the lock. */
+export function imageLockPath(site: string): string {
+  return `images.lock/${site}.json`;
+}
+
 export function imageLockFile(root: string, site: string): string {
-  return join(root, 'images.lock', `${site}.json`);
+  return join(root, imageLockPath(site));
 }
 
 /** Parses a lock, naming the file, the path and the rule of every problem at once. */
@@ -58,10 +63,20 @@ export function readImageLock(root: string, site: string): ImageLock {
 /** The all-zero digest stand-in locks use; never a real build, flagged or not. */
 const ZERO_DIGEST = `@sha256:${'0'.repeat(64)}`;
 
-/** Names of the images whose digest is a placeholder (flagged, or the all-zero digest). */
+/** A stand-in `repository@sha256:0…`, for an image nothing has built yet. */
+export function placeholderRef(repository: string): string {
+  return `${repository}${ZERO_DIGEST}`;
+}
+
+/** True for an entry that records no build: flagged a placeholder, or the all-zero digest. */
+export function isPlaceholder(entry: ImageLockEntry): boolean {
+  return entry.placeholder === true || entry.ref.endsWith(ZERO_DIGEST);
+}
+
+/** Names of the images whose digest is a placeholder. */
 export function placeholderImages(lock: ImageLock): string[] {
   return Object.entries(lock.images)
-    .filter(([, e]) => e.placeholder === true || e.ref.endsWith(ZERO_DIGEST))
+    .filter(([, e]) => isPlaceholder(e))
     .map(([name]) => name)
     .sort();
 }

@@ -2,6 +2,7 @@
  * Rules every synthesized object must follow beyond its schema. Each rule looks at one manifest and
  * returns findings; `defaultRules` is what synth and `npm run validate` apply.
  */
+import { podSpecOf } from '../checks/json';
 import { describeObject, type ManifestRule } from './validator';
 
 /**
@@ -22,28 +23,17 @@ export const noPlaintextSecret: ManifestRule = ({ file, object }) => {
     }));
 };
 
-const WORKLOAD_POD_SPEC: Record<string, readonly string[]> = {
-  Pod: ['spec'],
-  Deployment: ['spec', 'template', 'spec'],
-  StatefulSet: ['spec', 'template', 'spec'],
-  DaemonSet: ['spec', 'template', 'spec'],
-  ReplicaSet: ['spec', 'template', 'spec'],
-  Job: ['spec', 'template', 'spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-};
-
 /**
  * Requests and limits: every container ouchi defines itself sets cpu and memory requests and limits,
  * so the scheduler can place it and one runaway Pod cannot starve a node of a small cluster.
  */
 export const containerResources: ManifestRule = ({ file, object }) => {
-  const path = typeof object.kind === 'string' ? WORKLOAD_POD_SPEC[object.kind] : undefined;
-  if (path === undefined) return [];
-  let pod: unknown = object;
-  for (const key of path) pod = (pod as Record<string, unknown> | undefined)?.[key];
+  const found = podSpecOf(object);
+  if (found === undefined) return [];
+  const [pod, path] = found;
   const findings = [];
   for (const list of ['initContainers', 'containers'] as const) {
-    const containers = (pod as Record<string, unknown> | undefined)?.[list];
+    const containers = pod[list];
     if (!Array.isArray(containers)) continue;
     for (const [i, c] of containers.entries()) {
       const r = (
@@ -56,7 +46,7 @@ export const containerResources: ManifestRule = ({ file, object }) => {
         findings.push({
           file,
           object: describeObject(object),
-          path: `${path.join('.')}.${list}[${i}].resources`,
+          path: `${path}.${list}[${i}].resources`,
           rule: 'requests and limits',
           message: `container ${String((c as { name?: unknown }).name)} sets no ${missing.join(', ')}; set cpu and memory requests and limits`,
           schema: 'ouchi',

@@ -13,7 +13,7 @@ import * as docker from '@pulumi/docker';
 import * as dockerBuild from '@pulumi/docker-build';
 import * as pulumi from '@pulumi/pulumi';
 import type { ImagePlatform } from '../../lib/site/schema';
-import { cacheRef, platformSlug } from '../../lib/images/build';
+import { cacheRef, platformSlug, platformTag } from '../../lib/images/build';
 
 /** Where the image is pushed, and as whom. */
 export interface RegistryLogin {
@@ -106,7 +106,7 @@ export class MultiArchImage extends pulumi.ComponentResource {
             {
               ...common,
               platforms: [platform(p)],
-              tags: [`${indexTag}-${platformSlug(p)}`],
+              tags: [platformTag(args.repository, args.tag, p)],
               cacheFrom: [{ registry: { ref: cacheRef(args.repository, p) } }],
               cacheTo: [
                 {

@@ -21,7 +21,7 @@ describe('image names', () => {
     const repo = imageRepository(site, spec('hello'));
     expect(repo).toBe('ghcr.io/ouchi-lab/hello');
     expect(platformSlug('linux/arm/v7')).toBe('linux-arm-v7');
-    expect(platformTag(repo, spec('hello'), 'linux/arm64')).toBe(
+    expect(platformTag(repo, spec('hello').tag, 'linux/arm64')).toBe(
       'ghcr.io/ouchi-lab/hello:latest-linux-arm64',
     );
     expect(cacheRef(repo, 'linux/amd64')).toBe('ghcr.io/ouchi-lab/hello:cache-linux-amd64');
