@@ -194,15 +194,10 @@ export class ArgoCd extends Construct {
       wave,
       helm: this.release,
       folder,
-      installsCrdsOf: 'argo-cd',
+      // The chart's redis-secret-init PreSync hook Job writes the Redis password Secret.
+      provides: [{ kind: 'Secret', namespace: ARGOCD_NAMESPACE, name: 'argocd-redis' }],
       // dex.config reads the GitHub OAuth app from this Secret (`$argocd-dex-github:clientSecret`).
       requires: [{ kind: 'Secret', namespace: ARGOCD_NAMESPACE, name: DEX_GITHUB_SECRET.name }],
-      clusterResources: [
-        { group: '', kind: 'Namespace' },
-        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-      ],
     });
 
     const config = platform.folder(configAppName('argocd'));

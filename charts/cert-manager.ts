@@ -57,6 +57,8 @@ interface Part {
 }
 
 export interface CertManagerValues {
+  /** Leader election in cert-manager's own namespace: the chart's default is kube-system. */
+  readonly global: { readonly leaderElection: { readonly namespace: string } };
   readonly crds: { readonly enabled: boolean; readonly keep: boolean };
   readonly resources: Resources;
   readonly webhook: Part;
@@ -86,6 +88,7 @@ export class CertManager extends Construct {
     const folder = platform.folder('cert-manager');
     new PlatformNamespace(folder, { name: CERT_MANAGER_NAMESPACE });
     this.values = {
+      global: { leaderElection: { namespace: CERT_MANAGER_NAMESPACE } },
       crds: { enabled: true, keep: true },
       resources: resources('25m', '96Mi'),
       webhook: { resources: resources('10m', '48Mi') },
@@ -107,15 +110,6 @@ export class CertManager extends Construct {
       wave,
       helm: release,
       folder,
-      installsCrdsOf: 'cert-manager',
-      clusterResources: [
-        { group: '', kind: 'Namespace' },
-        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-        { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
-        { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' },
-      ],
     });
 
     const config = platform.folder(configAppName('cert-manager'));
@@ -167,7 +161,6 @@ export class CertManager extends Construct {
       namespace: CERT_MANAGER_NAMESPACE,
       wave: wave + 1,
       folder: config,
-      clusterResources: [{ group: 'cert-manager.io', kind: 'ClusterIssuer' }],
     });
   }
 }

@@ -85,13 +85,10 @@ export class Contour extends Construct {
       wave: props.wave ?? 1,
       helm: release,
       folder,
-      installsCrdsOf: 'contour',
-      clusterResources: [
-        { group: '', kind: 'Namespace' },
-        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-        { group: 'networking.k8s.io', kind: 'IngressClass' },
+      // The chart's certgen PreSync hook Job writes the TLS Secrets of the Contour–Envoy xDS link.
+      provides: [
+        { kind: 'Secret', namespace: CONTOUR_NAMESPACE, name: 'contourcert' },
+        { kind: 'Secret', namespace: CONTOUR_NAMESPACE, name: 'envoycert' },
       ],
     });
   }

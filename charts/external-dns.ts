@@ -1,15 +1,13 @@
 /**
  * ExternalDNS publishes the platform's names at the site's DNS provider. Its sources are Contour's
- * HTTPProxies and DNSEndpoint objects (which `Expose` writes). The chart does not ship the DNSEndpoint
- * CRD, so the Application also applies it from the upstream repo at the tag pinned in crds.lock.json.
+ * HTTPProxies and DNSEndpoint objects (which `Expose` writes); the chart installs the DNSEndpoint CRD.
  */
 import { Construct } from 'constructs';
-import { readCrdLock } from '../lib/upstream/locks';
 import type { SiteSpec } from '../lib/site/schema';
-import { charts, crdTags } from '../lib/versions';
+import { charts } from '../lib/versions';
 import { resources, type Resources } from './lib/k8s-types';
 import { PlatformNamespace } from './lib/namespace';
-import type { GitSource, HelmRelease, Platform } from './lib/platform';
+import type { HelmRelease, Platform } from './lib/platform';
 import { StoredSealedSecret } from './lib/sealed-secret';
 import type { SecretRef } from './lib/secret-refs';
 
@@ -82,25 +80,6 @@ export function externalDnsValues(site: SiteSpec): ExternalDnsValues {
   };
 }
 
-/** The DNSEndpoint CRD from upstream git, at the tag and path crds.lock.json pins. */
-export function dnsEndpointCrdSource(): GitSource {
-  const entry = readCrdLock().crds.find(
-    (e) => e.component === 'external-dns' && e.kinds.includes('DNSEndpoint'),
-  );
-  if (!entry) throw new Error('crds.lock.json has no external-dns entry for DNSEndpoint');
-  const url = new URL(entry.url);
-  // raw.githubusercontent.com/<owner>/<repo>/<tag>/<path>/<file>
-  const [owner, repo, tag, ...rest] = url.pathname.split('/').filter((p) => p !== '');
-  if (tag !== crdTags['external-dns'])
-    throw new Error(`crds.lock.json pins DNSEndpoint at ${tag}, versions.ts at ${crdTags['external-dns']}`);
-  return {
-    repoURL: `https://github.com/${owner}/${repo}.git`,
-    targetRevision: tag,
-    path: rest.slice(0, -1).join('/'),
-    include: rest[rest.length - 1],
-  };
-}
-
 export interface ExternalDnsProps {
   /**
    * Sync wave of `external-dns`.
@@ -131,16 +110,8 @@ export class ExternalDns extends Construct {
       wave: props.wave ?? 1,
       helm: release,
       folder,
-      extraSources: [dnsEndpointCrdSource()],
-      installsCrdsOf: 'external-dns',
       requires: [
         { kind: 'Secret', namespace: EXTERNAL_DNS_NAMESPACE, name: externalDnsSecret(platform.site).name },
-      ],
-      clusterResources: [
-        { group: '', kind: 'Namespace' },
-        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
       ],
     });
   }

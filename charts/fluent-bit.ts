@@ -86,11 +86,6 @@ export class FluentBit extends Construct {
       wave: props.wave ?? 4,
       helm: release,
       folder,
-      clusterResources: [
-        { group: '', kind: 'Namespace' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-      ],
     });
   }
 }

@@ -117,13 +117,6 @@ export class Grafana extends Construct {
       wave: props.wave ?? 2,
       helm: release,
       folder,
-      installsCrdsOf: 'grafana-operator',
-      clusterResources: [
-        { group: '', kind: 'Namespace' },
-        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-      ],
     });
 
     const config = platform.folder(configAppName('grafana'));

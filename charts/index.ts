@@ -1,6 +1,7 @@
 /**
  * The whole platform of one site: every component, in one place. Add a component here and it gets its
- * Applications, its folder in dist/ and a place in its AppProject.
+ * Applications, its folder in dist/ and a place in its AppProject. The platform comes back unfinalized:
+ * `assemble` renders its charts, then writes the Applications and AppProjects.
  */
 import type { SiteSpec } from '../lib/site/schema';
 import { addUserApps } from './apps';
@@ -73,7 +74,6 @@ export function buildPlatform(
     ],
   });
   addUserApps(platform);
-  platform.finalize();
   return {
     platform,
     components: {

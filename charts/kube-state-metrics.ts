@@ -29,10 +29,6 @@ export class KubeStateMetrics extends Construct {
       namespace: MONITORING_NAMESPACE,
       wave: props.wave ?? 3,
       helm: release,
-      clusterResources: [
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-      ],
     });
   }
 }

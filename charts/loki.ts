@@ -69,6 +69,8 @@ export interface LokiValues {
   readonly resultsCache: typeof OFF;
   readonly lokiCanary: typeof OFF;
   readonly test: typeof OFF;
+  /** The rules sidecar loads Loki ruler rules from ConfigMaps; ouchi's alert rules live in VMAlert. */
+  readonly sidecar: { readonly rules: typeof OFF };
 }
 
 /** The bucket is named after the site: bucket names are global to the object store. */
@@ -126,6 +128,7 @@ export function lokiValues(site: SiteSpec): LokiValues {
     resultsCache: OFF,
     lokiCanary: OFF,
     test: OFF,
+    sidecar: { rules: OFF },
   };
 }
 
@@ -172,11 +175,6 @@ export class Loki extends Construct {
         { kind: 'Secret', namespace: LOGGING_NAMESPACE, name: LOKI_BUCKET_CLAIM },
         { kind: 'Service', namespace: ROOK_NAMESPACE, name: RGW_SERVICE.name },
         { kind: 'StorageClass', name: defaultStorageClass(site) },
-      ],
-      clusterResources: [
-        { group: '', kind: 'Namespace' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
       ],
     });
   }

@@ -17,6 +17,8 @@ import type { Platform } from './lib/platform';
 /** The chart values ouchi sets (a typed subset of the chart's values.yaml). */
 export interface MetallbValues {
   readonly crds?: { readonly enabled?: boolean };
+  /** The FRR-K8s subchart: BGP through FRR, which an L2-only site does not run. */
+  readonly frrk8s?: { readonly enabled: boolean };
   readonly controller?: {
     readonly logLevel?: 'all' | 'debug' | 'info' | 'warn' | 'error' | 'none';
     readonly resources?: Resources;
@@ -78,6 +80,7 @@ export class Metallb extends Construct {
     });
     this.values = {
       crds: { enabled: true },
+      frrk8s: { enabled: false },
       controller: { logLevel, resources: resources('50m', '64Mi'), tolerations: [CONTROL_PLANE_TOLERATION] },
       // L2 mode only: no FRR container.
       speaker: {
@@ -93,16 +96,10 @@ export class Metallb extends Construct {
       project: 'platform',
       namespace: this.namespace,
       wave,
-      helm: { chart: charts.metallb, releaseName: 'metallb', values: this.values },
+      helm: { chart: charts.metallb, releaseName: 'metallb', values: this.values, subcharts: ['crds'] },
       folder,
-      installsCrdsOf: 'metallb',
-      clusterResources: [
-        { group: '', kind: 'Namespace' },
-        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-        { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
-      ],
+      // The controller writes the speakers' memberlist key at start.
+      provides: [{ kind: 'Secret', namespace: this.namespace, name: 'metallb-memberlist' }],
       // The controller fills in the webhook CA bundle and the CRD conversion settings at run time.
       ignoreDifferences: [
         {

@@ -61,15 +61,6 @@ export class Moco extends Construct {
       wave,
       helm: release,
       folder,
-      installsCrdsOf: 'moco',
-      clusterResources: [
-        { group: '', kind: 'Namespace' },
-        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-        { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
-        { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' },
-      ],
     });
 
     const config = platform.folder(configAppName('moco'));
@@ -98,10 +89,8 @@ export class Moco extends Construct {
         description: 'The site’s MySQL clusters and their S3 backups',
         project: 'data',
         namespace: namespaces[0],
-        extraNamespaces: namespaces.slice(1),
         wave: wave + 1,
         folder: config,
-        clusterResources: [{ group: '', kind: 'Namespace' }],
       });
     }
   }

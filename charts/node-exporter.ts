@@ -46,7 +46,6 @@ export class NodeExporter extends Construct {
       wave: props.wave ?? 2,
       helm: release,
       folder,
-      clusterResources: [{ group: '', kind: 'Namespace' }],
     });
   }
 }

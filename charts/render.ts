@@ -1,34 +1,55 @@
 /**
- * Turns a finalized Platform into manifests with their stable file names:
+ * Turns the cdk8s folders of a Platform into manifests with their stable file names:
  * `<application>/<kind>-<name>.yaml`, one object per file, no hashes.
  */
+import { APPS_FOLDER, ARGOCD_NAMESPACE } from '../lib/naming';
 import type { Manifest, ManifestObject } from '../lib/validate/validator';
 import { AppChart, type Platform } from './lib/platform';
+import { fileNameOf } from './lib/rendered';
 
-export function fileNameOf(object: ManifestObject): string {
-  const kind = String(object.kind).toLowerCase();
-  const name = String(object.metadata?.name);
-  return `${kind}-${name}.yaml`;
+export { fileNameOf };
+
+/** Throws when two manifests would be written to one file. */
+export function assertDistinctFiles(manifests: readonly Manifest[]): void {
+  const seen = new Map<string, string>();
+  for (const { file, object } of manifests) {
+    const ns = object.metadata?.namespace;
+    const id = `${String(object.kind)} ${ns === undefined ? '' : `${String(ns)}/`}${String(object.metadata?.name)}`;
+    const previous = seen.get(file);
+    if (previous !== undefined) {
+      throw new Error(
+        `${file}: both ${previous} and ${id} would be written here; give one of them another name`,
+      );
+    }
+    seen.set(file, id);
+  }
 }
 
-export function renderPlatform(platform: Platform): Manifest[] {
+export function sortManifests(manifests: Manifest[]): Manifest[] {
+  return manifests.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/** The objects of the platform's cdk8s folders (`only`: just these folders). */
+export function renderFolders(platform: Platform, only?: (chart: AppChart) => boolean): Manifest[] {
   const manifests: Manifest[] = [];
-  const seen = new Map<string, string>();
-  const folders = platform.charts.filter((c): c is AppChart => c instanceof AppChart);
+  const folders = platform.charts
+    .filter((c): c is AppChart => c instanceof AppChart)
+    .filter((c) => only?.(c) ?? true);
   for (const chart of folders) {
+    // The apps folder holds Applications and AppProjects, which live in Argo CD's namespace.
+    const namespace =
+      chart.appName === APPS_FOLDER
+        ? ARGOCD_NAMESPACE
+        : platform.applications.find((r) => r.name === chart.appName)?.namespace;
     for (const object of chart.toJson() as ManifestObject[]) {
-      const file = `${chart.appName}/${fileNameOf(object)}`;
-      const ns = object.metadata?.namespace;
-      const id = `${String(object.kind)} ${ns === undefined ? '' : `${String(ns)}/`}${String(object.metadata?.name)}`;
-      const previous = seen.get(file);
-      if (previous !== undefined) {
-        throw new Error(
-          `${file}: both ${previous} and ${id} would be written here; give one of them another name`,
-        );
-      }
-      seen.set(file, id);
-      manifests.push({ file, object });
+      manifests.push({ file: `${chart.appName}/${fileNameOf(object, namespace)}`, object });
     }
   }
-  return manifests.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  assertDistinctFiles(manifests);
+  return sortManifests(manifests);
+}
+
+/** Every cdk8s folder, the `apps` folder included (a finalized platform). */
+export function renderPlatform(platform: Platform): Manifest[] {
+  return renderFolders(platform);
 }

@@ -107,6 +107,8 @@ export class RookCeph extends Construct {
     const release: HelmRelease<RookCephValues> = {
       chart: charts['rook-ceph'],
       releaseName: 'rook-ceph',
+      // Rook deploys the Ceph CSI drivers through the CSI operator (its default since v1.18).
+      subcharts: ['ceph-csi-operator'],
       values: {
         crds: { enabled: true },
         resources: resources('100m', '128Mi', { cpu: '1', memory: '512Mi' }),
@@ -122,15 +124,7 @@ export class RookCeph extends Construct {
       wave,
       helm: release,
       folder,
-      installsCrdsOf: 'rook-ceph',
       provides: ROOK_OPERATOR_PROVIDES,
-      clusterResources: [
-        { group: '', kind: 'Namespace' },
-        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-        { group: 'storage.k8s.io', kind: 'CSIDriver' },
-      ],
       ignoreDifferences: [
         // Rook raises the OSD count of a device set as it finds volumes; neco-apps ignores it too.
         {
@@ -300,7 +294,6 @@ export class RookCeph extends Construct {
       namespace: ROOK_NAMESPACE,
       wave: wave + 1,
       folder: config,
-      clusterResources: [{ group: 'storage.k8s.io', kind: 'StorageClass' }],
     });
   }
 }

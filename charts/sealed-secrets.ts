@@ -83,13 +83,6 @@ export class SealedSecrets extends Construct {
       wave: props.wave ?? 0,
       helm: this.release,
       folder,
-      installsCrdsOf: 'sealed-secrets',
-      clusterResources: [
-        { group: '', kind: 'Namespace' },
-        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-      ],
     });
   }
 }

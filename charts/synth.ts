@@ -5,6 +5,8 @@
 import { join } from 'node:path';
 import { checkSyncOrder } from '../lib/checks/ordering';
 import { checkImagePins } from '../lib/checks/images';
+import { checkNamespaceOwnership } from '../lib/checks/namespaces';
+import { checkProjectScopes } from '../lib/checks/projects';
 import { checkReferences } from '../lib/checks/references';
 import { readImageLock, type ImageLock } from '../lib/images/lock';
 import { toYaml } from '../lib/output/yaml';
@@ -21,7 +23,7 @@ import {
   type ManifestValidator,
 } from '../lib/validate/validator';
 import { buildPlatform } from '.';
-import { renderPlatform } from './render';
+import { assemble } from './assemble';
 
 export class SynthError extends Error {
   constructor(
@@ -50,6 +52,9 @@ export interface SynthOptions {
   readonly write?: boolean;
   /** Image digests. @default images.lock/<site>.json under root */
   readonly imageLock?: ImageLock;
+  /** Cached chart renders. @default <root>/build/render-cache; `false` renders every chart */
+  readonly renderCache?: string | false;
+  readonly fetch?: typeof fetch;
 }
 
 export interface SynthResult {
@@ -60,7 +65,9 @@ export interface SynthResult {
   /** What synth says without failing, e.g. placeholder image digests. */
   readonly warnings: readonly string[];
   /** Milliseconds per stage. */
-  readonly timings: Readonly<Record<'load' | 'build' | 'validate' | 'write', number>>;
+  readonly timings: Readonly<Record<'load' | 'build' | 'render' | 'validate' | 'write', number>>;
+  /** Chart renders served from the cache, and run with Helm. */
+  readonly renders: { readonly hits: number; readonly misses: number };
 }
 
 /** What the site-aware checks read besides the manifests. */
@@ -77,6 +84,8 @@ export function synthChecks(
 ): string[] {
   return [
     ...checkSyncOrder(manifests, schemas),
+    ...checkProjectScopes(manifests),
+    ...checkNamespaceOwnership(manifests),
     ...checkReferences(manifests),
     ...(context ? checkImagePins(manifests, context.site, context.imageLock) : []),
   ];
@@ -95,13 +104,22 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     imageLock,
   });
   if (platform.problems.length > 0) throw new SynthError([...platform.problems]);
-  const manifests = renderPlatform(platform);
   const t2 = Date.now();
   const { validator, schemas } = await validatorPromise;
+  const assembled = await assemble(platform, {
+    root,
+    env: options.env,
+    fetch: options.fetch,
+    schemas,
+    renderCache: options.renderCache,
+  });
+  if (assembled.problems.length > 0) throw new SynthError(assembled.problems);
+  const manifests = assembled.manifests;
+  const t3 = Date.now();
   const findings = validator.validate(manifests);
   const problems = [...findings.map(formatFinding), ...synthChecks(manifests, schemas, { site, imageLock })];
   if (problems.length > 0) throw new SynthError(problems, findings);
-  const t3 = Date.now();
+  const t4 = Date.now();
   const dir = join(options.distDir ?? join(root, 'dist'), site.name);
   if (options.write ?? true) {
     writeTreeAtomically(
@@ -109,12 +127,13 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
       manifests.map((m) => ({ path: m.file, content: toYaml(m.object) })),
     );
   }
-  const t4 = Date.now();
+  const t5 = Date.now();
   return {
     site,
     dir,
     manifests,
     warnings: platform.warnings,
-    timings: { load: t1 - t0, build: t2 - t1, validate: t3 - t2, write: t4 - t3 },
+    timings: { load: t1 - t0, build: t2 - t1, render: t3 - t2, validate: t4 - t3, write: t5 - t4 },
+    renders: assembled.renderStats,
   };
 }

@@ -173,18 +173,7 @@ export class Topolvm extends Construct {
       wave: props.wave ?? 2,
       helm: release,
       folder,
-      installsCrdsOf: 'topolvm',
       provides: this.values.storageClasses.map((sc) => ({ kind: 'StorageClass', name: sc.name })),
-      clusterResources: [
-        { group: '', kind: 'Namespace' },
-        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-        { group: 'storage.k8s.io', kind: 'StorageClass' },
-        { group: 'storage.k8s.io', kind: 'CSIDriver' },
-        { group: 'scheduling.k8s.io', kind: 'PriorityClass' },
-        { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' },
-      ],
     });
   }
 }

@@ -153,14 +153,6 @@ export class VictoriaMetrics extends Construct {
       wave,
       helm: release,
       folder,
-      installsCrdsOf: 'victoria-metrics-operator',
-      clusterResources: [
-        { group: '', kind: 'Namespace' },
-        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-        { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
-      ],
     });
 
     const config = platform.folder(configAppName('victoria-metrics'));

@@ -21,7 +21,7 @@ if (require.main === module) {
     const t = result.timings;
     console.log(
       `synth: ${result.manifests.length} objects → ${result.dir} in ${Date.now() - started} ms ` +
-        `(load ${t.load}, build ${t.build}, validate ${t.validate}, write ${t.write})`,
+        `(load ${t.load}, build ${t.build}, render ${t.render} [${result.renders.hits} cached, ${result.renders.misses} rendered], validate ${t.validate}, write ${t.write})`,
     );
     const cdk8sOut = process.env.CDK8S_OUTDIR;
     if (cdk8sOut) cpSync(result.dir, cdk8sOut, { recursive: true });

@@ -136,7 +136,6 @@ export class Hello extends Construct {
       namespace: this.namespace,
       wave: props.wave ?? 5,
       folder,
-      clusterResources: [{ group: '', kind: 'Namespace' }],
     });
   }
 }

@@ -1,9 +1,9 @@
 /**
- * The Argo CD Application of one component: its pinned Helm chart with typed values, its git folder of
- * manifests, or both (a multi-source Application), with automated sync, pruning and self-heal.
+ * The Argo CD Application of one component: its folder of rendered and written manifests in the
+ * GitOps repo, with automated sync, pruning and self-heal.
  */
 import { Construct } from 'constructs';
-import { Application, type ApplicationSpecSources } from '../../imports/argoproj.io';
+import { Application, type ApplicationSpecSource } from '../../imports/argoproj.io';
 import { PROVIDES_ANNOTATION, REQUIRES_ANNOTATION } from '../../lib/checks/references';
 import { ARGOCD_NAMESPACE, IN_CLUSTER } from '../../lib/naming';
 import { gitopsPath } from '../../lib/site/load';
@@ -28,43 +28,24 @@ function refsAnnotation(key: string, refs: readonly ObjectRef[] | undefined): Re
   return { [key]: refs.map(formatRef).sort().join(',') };
 }
 
-/** Helm repoURL as Argo CD wants it: https URLs as they are, OCI registries without a scheme. */
-export function helmRepoURL(repoURL: string): string {
-  return repoURL.replace(/^oci:\/\//, '');
-}
-
-export function applicationSources(
+/**
+ * The one source of every Application: its folder in the GitOps repo, holding the rendered chart and
+ * ouchi's own manifests, so Argo CD applies exactly the bytes synth validated and no sync depends on
+ * a chart repository.
+ */
+export function applicationSource(
   registration: ApplicationRegistration,
   site: SiteSpec,
-): ApplicationSpecSources[] {
-  const sources: ApplicationSpecSources[] = [];
+): ApplicationSpecSource {
   const { helm, folder } = registration;
-  if (helm) {
-    sources.push({
-      repoUrl: helmRepoURL(helm.chart.repoURL),
-      chart: helm.chart.chart,
-      targetRevision: helm.chart.version,
-      helm: { releaseName: helm.releaseName, valuesObject: helm.values },
-    });
-  }
-  if (folder?.hasObjects) {
-    sources.push({
-      repoUrl: site.gitops.repoURL,
-      targetRevision: site.gitops.branch,
-      path: `${gitopsPath(site)}/${registration.name}`,
-    });
-  }
-  for (const extra of registration.extraSources ?? []) {
-    sources.push({
-      repoUrl: extra.repoURL,
-      targetRevision: extra.targetRevision,
-      path: extra.path,
-      directory: extra.include === undefined ? undefined : { include: extra.include },
-    });
-  }
-  if (sources.length === 0)
+  if (helm === undefined && !folder?.hasObjects) {
     throw new Error(`Application ${registration.name} has neither a chart nor manifests`);
-  return sources;
+  }
+  return {
+    repoUrl: site.gitops.repoURL,
+    targetRevision: site.gitops.branch,
+    path: `${gitopsPath(site)}/${registration.name}`,
+  };
 }
 
 export class ArgoApplication extends Construct {
@@ -85,7 +66,7 @@ export class ArgoApplication extends Construct {
       spec: {
         project: registration.project,
         destination: { server: IN_CLUSTER, namespace: registration.namespace },
-        sources: applicationSources(registration, site),
+        source: applicationSource(registration, site),
         syncPolicy: {
           automated: { prune: true, selfHeal: true },
           // Server-side apply: large CRDs overflow the client-side last-applied annotation.

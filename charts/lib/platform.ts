@@ -22,6 +22,7 @@ import {
 } from '../../lib/images/lock';
 import { ArgoApplication } from './application';
 import { ArgoProjects } from './projects';
+import type { Manifest } from '../../lib/validate/validator';
 
 /** One Application folder: its objects are written to `dist/<site>/<name>/`, one file each. */
 export class AppChart extends Chart {
@@ -38,43 +39,52 @@ export class AppChart extends Chart {
   }
 }
 
-/** A cluster-scoped kind an Application creates; AppProjects whitelist exactly these. */
+/** A cluster-scoped kind, as AppProjects whitelist it. */
 export interface GroupKind {
   readonly group: string;
   readonly kind: string;
 }
 
-/** A Helm chart release with typed values. */
+/**
+ * A change to rendered objects that the chart has no value for (e.g. a securityContext field), with
+ * the reason. It runs on every object of `kind` (and `name`, when given) and must match at least one.
+ */
+export interface RenderPatch {
+  readonly kind: string;
+  readonly name?: string;
+  readonly reason: string;
+  readonly apply: (object: Record<string, unknown>) => void;
+}
+
+/** A Helm chart release with typed values, rendered at synth into the Application's folder. */
 export interface HelmRelease<V extends object = object> {
   readonly chart: ChartVersion;
   readonly releaseName: string;
   readonly values: V;
+  /**
+   * The chart's dependencies (subcharts) the component uses; an object rendered from any other is an
+   * error, so a dependency a chart switches on by default never ships unasked. @default none
+   */
+  readonly subcharts?: readonly string[];
+  readonly patches?: readonly RenderPatch[];
 }
 
 export interface ApplicationRegistration {
   /** Application name; also its folder name. */
   readonly name: string;
   readonly project: ProjectName;
-  /** Destination namespace. */
+  /** Destination namespace: where rendered objects of namespaced kinds go unless they name one. */
   readonly namespace: string;
   /** Sync wave among Applications: lower waves sync (and become healthy) first. */
   readonly wave: number;
   readonly helm?: HelmRelease;
-  /** Folder with manifests in git, when the Application has any. */
+  /** Folder with the manifests ouchi writes itself, when the Application has any. */
   readonly folder?: AppChart;
-  /** Further sources, e.g. an upstream repo at a pinned tag for CRDs a chart does not ship. */
-  readonly extraSources?: readonly GitSource[];
-  /** Cluster-scoped kinds the Application creates (chart and folder together). */
-  readonly clusterResources?: readonly GroupKind[];
-  /** Namespaces besides `namespace` the Application deploys into. */
-  readonly extraNamespaces?: readonly string[];
-  /** crds.lock.json component whose CRDs this Application installs (for the ordering check). */
-  readonly installsCrdsOf?: string;
   /** Fields changed at run time that Argo CD must not count as drift. */
   readonly ignoreDifferences?: readonly IgnoreDifference[];
   /**
-   * Objects the chart (or its operator) is known to create, so references to them resolve in the
-   * reference check: a declared list per chart, never a blanket exception.
+   * Objects an operator of this Application creates at run time (not rendered), so references to
+   * them resolve in the reference check: a declared list, never a blanket exception.
    */
   readonly provides?: readonly ObjectRef[];
   /** Objects the chart's values refer to (e.g. a credentials Secret), checked like any reference. */
@@ -88,15 +98,6 @@ export interface ObjectRef {
   readonly kind: string;
   readonly namespace?: string;
   readonly name: string;
-}
-
-/** A directory of manifests in a git repository, at a pinned revision. */
-export interface GitSource {
-  readonly repoURL: string;
-  readonly targetRevision: string;
-  readonly path: string;
-  /** Glob of the files to apply from `path` (Argo CD `directory.include`). */
-  readonly include?: string;
 }
 
 export interface IgnoreDifference {
@@ -212,12 +213,16 @@ export class Platform extends App {
     return this.registrations;
   }
 
-  /** Writes the Application and AppProject objects. Call once, after every component was added. */
-  finalize(): this {
-    if (this.finalized) return this;
+  /**
+   * Writes the Application and AppProject objects, once every component was added and the charts
+   * were rendered: `applied` is every object of the Application folders, from which the projects'
+   * destinations and cluster-scoped kinds are derived.
+   */
+  finalize(applied: readonly Manifest[]): this {
+    if (this.finalized) throw new Error('the platform is finalized twice');
     this.finalized = true;
     for (const registration of this.registrations) new ArgoApplication(this.apps, registration, this.site);
-    new ArgoProjects(this.apps, this.registrations, this.site);
+    new ArgoProjects(this.apps, this.registrations, applied, this.site);
     return this;
   }
 }

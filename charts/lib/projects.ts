@@ -1,12 +1,16 @@
 /**
- * One AppProject per layer. Each allows only what its Applications declared: their chart repos and the
- * GitOps repo as sources, their namespaces as destinations, and their cluster-scoped kinds.
+ * One AppProject per layer, allowing exactly what its Applications apply: the GitOps repo as the only
+ * source, the namespaces their objects land in as destinations, and the cluster-scoped kinds among
+ * their objects. Nothing here is written by hand: it is read off the rendered folders, so a chart
+ * that adds a kind or a namespace changes its project in the same synth (and in the PR diff).
  */
 import { Construct } from 'constructs';
 import { AppProject } from '../../imports/argoproj.io';
+import { customScopes, groupOf, isClusterScoped, type CustomScopes } from '../../lib/manifest/scope';
 import { ARGOCD_NAMESPACE, IN_CLUSTER, PROJECTS, type ProjectName } from '../../lib/naming';
 import type { SiteSpec } from '../../lib/site/schema';
-import { helmRepoURL, SYNC_WAVE } from './application';
+import type { Manifest } from '../../lib/validate/validator';
+import { SYNC_WAVE } from './application';
 import type { ApplicationRegistration, GroupKind } from './platform';
 
 const DESCRIPTIONS: Record<ProjectName, string> = {
@@ -30,34 +34,51 @@ export interface ProjectSpecParts {
   readonly clusterResourceWhitelist: GroupKind[];
 }
 
-/** What one project must allow, derived from its Applications. */
+/** The Application folder a manifest is written to (the first segment of its file). */
+export function appOf(manifest: Manifest): string {
+  return manifest.file.split('/')[0];
+}
+
+/** What one project must allow, derived from the objects its Applications apply. */
 export function projectParts(
   project: ProjectName,
   registrations: readonly ApplicationRegistration[],
+  applied: readonly Manifest[],
   site: SiteSpec,
+  scopes: CustomScopes = customScopes(applied.map((m) => m.object)),
 ): ProjectSpecParts {
-  const members = registrations.filter((r) => r.project === project);
-  const repos = [
-    site.gitops.repoURL,
-    ...members.flatMap((r) => (r.helm ? [helmRepoURL(r.helm.chart.repoURL)] : [])),
-    ...members.flatMap((r) => (r.extraSources ?? []).map((s) => s.repoURL)),
-  ];
-  const namespaces = members.flatMap((r) => [r.namespace, ...(r.extraNamespaces ?? [])]);
+  const members = new Set(registrations.filter((r) => r.project === project).map((r) => r.name));
+  const namespaces = registrations.filter((r) => members.has(r.name)).map((r) => r.namespace);
   if (project === 'apps') namespaces.push(USER_APP_NAMESPACES);
   const kinds = new Map<string, GroupKind>();
-  for (const gk of members.flatMap((r) => r.clusterResources ?? [])) kinds.set(`${gk.group}/${gk.kind}`, gk);
+  for (const m of applied) {
+    if (!members.has(appOf(m))) continue;
+    const { apiVersion, kind, metadata } = m.object;
+    if (isClusterScoped(apiVersion, kind, scopes)) {
+      const gk = { group: groupOf(apiVersion), kind: String(kind) };
+      kinds.set(`${gk.group}/${gk.kind}`, gk);
+    } else if (typeof metadata?.namespace === 'string') {
+      namespaces.push(metadata.namespace);
+    }
+  }
   return {
-    sourceRepos: uniqueSorted(repos),
+    sourceRepos: [site.gitops.repoURL],
     destinations: uniqueSorted(namespaces).map((namespace) => ({ server: IN_CLUSTER, namespace })),
     clusterResourceWhitelist: [...kinds.keys()].sort().map((k) => kinds.get(k)!),
   };
 }
 
 export class ArgoProjects extends Construct {
-  constructor(scope: Construct, registrations: readonly ApplicationRegistration[], site: SiteSpec) {
+  constructor(
+    scope: Construct,
+    registrations: readonly ApplicationRegistration[],
+    applied: readonly Manifest[],
+    site: SiteSpec,
+  ) {
     super(scope, 'projects');
+    const scopes = customScopes(applied.map((m) => m.object));
     for (const project of PROJECTS) {
-      const parts = projectParts(project, registrations, site);
+      const parts = projectParts(project, registrations, applied, site, scopes);
       new AppProject(this, project, {
         metadata: {
           name: project,

@@ -27,11 +27,11 @@ export interface AppGraph {
 
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-export function applicationGraph(manifests: readonly Manifest[], schemas: Pick<SchemaSet, 'crds'>): AppGraph {
+export function applicationGraph(manifests: readonly Manifest[], schemas: Pick<SchemaSet, 'k8s'>): AppGraph {
   const apps = applicationsOf(manifests);
   const edges = new Map<string, { from: string; to: string; kinds: Set<string> }>();
   for (const use of customResourceUses(manifests, schemas)) {
-    for (const installer of apps.filter((a) => a.charts.includes(use.component) && a.name !== use.app.name)) {
+    for (const installer of use.installers.filter((a) => a.name !== use.app.name)) {
       const id = `${installer.name}\0${use.app.name}`;
       const edge = edges.get(id) ?? { from: installer.name, to: use.app.name, kinds: new Set<string>() };
       edge.kinds.add(use.kind);

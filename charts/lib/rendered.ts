@@ -1,0 +1,129 @@
+/**
+ * Rendered chart objects as an Application folder's manifests. Every object gets an explicit
+ * namespace (the release's, for namespaced kinds that name none, as Argo CD would place them), the
+ * component's patches, and its file; an object from a subchart the component does not use, a patch
+ * that matches nothing and a Helm hook Argo CD cannot map are problems.
+ */
+import type { RenderedRelease } from '../../lib/helm/render';
+import { isClusterScoped, type CustomScopes } from '../../lib/manifest/scope';
+import { describeObject, type Manifest, type ManifestObject } from '../../lib/validate/validator';
+import type { ApplicationRegistration, HelmRelease } from './platform';
+
+export const HELM_HOOK = 'helm.sh/hook';
+
+/**
+ * Helm hooks Argo CD runs as its own (gitops-engine maps them: pre-install and pre-upgrade to PreSync,
+ * post-install and post-upgrade to PostSync). Others (rollback, delete, test) it ignores or cannot
+ * order, so a chart that needs one is a problem to solve in its values.
+ */
+export const ARGO_MAPPED_HOOKS: ReadonlySet<string> = new Set([
+  'pre-install',
+  'pre-upgrade',
+  'post-install',
+  'post-upgrade',
+]);
+
+/** The subchart an object's template belongs to (`<chart>/charts/<sub>/…`), or undefined. */
+export function subchartOf(source: string): string | undefined {
+  return /^[^/]+\/charts\/([^/]+)\//.exec(source)?.[1];
+}
+
+/** `<kind>-<name>.yaml`, plus the namespace when it is not the Application's; names made file-safe. */
+export function fileNameOf(object: ManifestObject, appNamespace?: string): string {
+  const safe = (text: string) => text.toLowerCase().replace(/[^a-z0-9.-]/g, '_');
+  const namespace = object.metadata?.namespace;
+  const ns = typeof namespace === 'string' && namespace !== appNamespace ? `${safe(namespace)}-` : '';
+  return `${safe(String(object.kind))}-${ns}${safe(String(object.metadata?.name))}.yaml`;
+}
+
+/**
+ * A copy without null fields: Helm prints `annotations:` for an empty map, which the API server and
+ * Argo CD read as absent, and which would fail strict validation as written.
+ */
+export function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, withoutNulls(v)]),
+  );
+}
+
+function metadataOf(object: ManifestObject): Record<string, unknown> {
+  if (object.metadata === undefined || typeof object.metadata !== 'object') object.metadata = {};
+  return object.metadata as Record<string, unknown>;
+}
+
+/** Problems of a rendered object's Helm hook annotation, if it has one. */
+function hookProblems(app: string, object: ManifestObject): string[] {
+  const annotations = (object.metadata?.annotations ?? {}) as Record<string, unknown>;
+  const hook = annotations[HELM_HOOK];
+  if (typeof hook !== 'string') return [];
+  const unmapped = hook
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h) => !ARGO_MAPPED_HOOKS.has(h));
+  if (unmapped.length === 0) return [];
+  return [
+    `${app}: ${describeObject(object)} is a Helm ${unmapped.join(', ')} hook, which Argo CD does not run; turn it off in the chart's values or patch it into a sync hook`,
+  ];
+}
+
+export interface PreparedRelease {
+  readonly manifests: Manifest[];
+  readonly problems: string[];
+}
+
+/** One release's rendered objects as manifests of the registration's folder. */
+export function prepareRelease(
+  registration: Pick<ApplicationRegistration, 'name' | 'namespace'> & { readonly helm: HelmRelease },
+  rendered: RenderedRelease,
+  scopes: CustomScopes,
+): PreparedRelease {
+  const app = registration.name;
+  const used = new Set(registration.helm.subcharts ?? []);
+  const problems: string[] = [];
+  const objects: ManifestObject[] = [];
+  const unused = new Map<string, ManifestObject[]>();
+  for (const { source, object: original } of rendered.objects) {
+    // A fresh copy: the cached render is shared, and patches must not change it.
+    const object = withoutNulls(original) as ManifestObject;
+    const metadata = metadataOf(object);
+    if (!isClusterScoped(object.apiVersion, object.kind, scopes) && typeof metadata.namespace !== 'string') {
+      metadata.namespace = registration.namespace;
+    }
+    const subchart = subchartOf(source);
+    if (subchart !== undefined && !used.has(subchart)) {
+      unused.set(subchart, [...(unused.get(subchart) ?? []), object]);
+      continue;
+    }
+    problems.push(...hookProblems(app, object));
+    objects.push(object);
+  }
+  for (const [subchart, stray] of unused) {
+    const condition = rendered.subcharts[subchart];
+    const off = condition ? ` (${condition}: false)` : '';
+    const shown = stray.slice(0, 3).map(describeObject).join(', ');
+    const more = stray.length > 3 ? `, and ${stray.length - 3} more` : '';
+    problems.push(
+      `${app}: subchart ${subchart} renders ${stray.length} object${stray.length === 1 ? '' : 's'} (${shown}${more}), but ${app} does not use it; turn it off in the values${off}, or list it in the release's subcharts`,
+    );
+  }
+  for (const patch of registration.helm.patches ?? []) {
+    const targets = objects.filter(
+      (o) => o.kind === patch.kind && (patch.name === undefined || o.metadata?.name === patch.name),
+    );
+    if (targets.length === 0) {
+      problems.push(
+        `${app}: the patch for ${patch.kind}${patch.name === undefined ? '' : ` ${patch.name}`} (${patch.reason}) matches no rendered object; the chart changed, so check whether the patch is still needed`,
+      );
+    }
+    for (const target of targets) patch.apply(target);
+  }
+  const manifests = objects.map((object) => ({
+    file: `${app}/${fileNameOf(object, registration.namespace)}`,
+    object,
+  }));
+  return { manifests, problems };
+}
