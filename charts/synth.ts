@@ -15,7 +15,7 @@ import { loadSite } from '../lib/site/load';
 import type { SiteSpec } from '../lib/site/schema';
 import { repoRoot } from '../lib/upstream/locks';
 import { createValidator } from '../lib/validate';
-import type { SchemaSet } from '../lib/validate/sources';
+import { withAppliedCrds, type SchemaSet } from '../lib/validate/sources';
 import {
   formatFinding,
   type Finding,
@@ -106,6 +106,16 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   if (platform.problems.length > 0) throw new SynthError([...platform.problems]);
   const t2 = Date.now();
   const { validator, schemas } = await validatorPromise;
+  // Values first: a misspelled value would otherwise render, silently ignored by the chart.
+  const valueFindings = platform.applications.flatMap((r) =>
+    r.helm === undefined
+      ? []
+      : validator.validateValues(r.helm.chart.chart, r.helm.values, {
+          file: `${r.name}/`,
+          object: `values of chart ${r.helm.chart.chart} ${r.helm.chart.version}`,
+        }),
+  );
+  if (valueFindings.length > 0) throw new SynthError(valueFindings.map(formatFinding), valueFindings);
   const assembled = await assemble(platform, {
     root,
     env: options.env,
@@ -116,7 +126,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   if (assembled.problems.length > 0) throw new SynthError(assembled.problems);
   const manifests = assembled.manifests;
   const t3 = Date.now();
-  const findings = validator.validate(manifests);
+  const findings = validator.withSchemas(withAppliedCrds(schemas, manifests)).validate(manifests);
   const problems = [...findings.map(formatFinding), ...synthChecks(manifests, schemas, { site, imageLock })];
   if (problems.length > 0) throw new SynthError(problems, findings);
   const t4 = Date.now();

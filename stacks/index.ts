@@ -8,13 +8,14 @@ import './bootstrap';
 import './images';
 import './maas';
 
-const context = stackContext();
-const outputs: Record<string, unknown> = {};
-for (const layer of context.layers) {
-  const program = layerPrograms[layer];
-  if (!program) throw new Error(`layer ${layer} is not available in this build`);
-  outputs[layer] = program(context);
-}
-
-export const site = context.site.name;
-export const layers = outputs;
+/** Pulumi calls the exported function and awaits it: its result is the stack's outputs. */
+export = async (): Promise<{ site: string; layers: Record<string, unknown> }> => {
+  const context = stackContext();
+  const outputs: Record<string, unknown> = {};
+  for (const layer of context.layers) {
+    const program = layerPrograms[layer];
+    if (!program) throw new Error(`layer ${layer} is not available in this build`);
+    outputs[layer] = await program(context);
+  }
+  return { site: context.site.name, layers: outputs };
+};

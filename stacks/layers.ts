@@ -5,7 +5,8 @@
 import type { Layer, StackContext } from './config';
 
 export type LayerOutputs = Record<string, unknown>;
-export type LayerProgram = (context: StackContext) => LayerOutputs;
+/** A layer may be async (e.g. the bootstrap layer synthesizes the argocd folder first). */
+export type LayerProgram = (context: StackContext) => LayerOutputs | Promise<LayerOutputs>;
 
 /** Filled in by each layer's module (maas, images, bootstrap). */
 export const layerPrograms: Partial<Record<Layer, LayerProgram>> = {};

@@ -33,8 +33,7 @@ export function sortKeys(value: unknown, top = true): unknown {
 /** Words YAML 1.1 or 1.2 reads as booleans or null, in any of their spellings. */
 const RESERVED = /^(?:y|n|yes|no|on|off|true|false|null|~|<<|=)$/i;
 /** What YAML 1.1 or 1.2 reads as a number, date or special float. */
-const NUMBER_LIKE =
-  /^(?:[-+]?(?:\.[0-9]|[0-9])|\.(?:inf|nan)|[-+]\.inf|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})/i;
+const NUMBER_LIKE = /^(?:[-+]?(?:\.[0-9]|[0-9])|\.(?:inf|nan)|[-+]\.inf|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})/i;
 /** Characters a plain scalar may not start with (YAML indicators, whitespace). */
 const BAD_START = /^[-?:,[\]{}#&*!|>'"%@`\s]/;
 
@@ -49,7 +48,9 @@ export function isPlainSafe(text: string): boolean {
 
 function quoted(text: string): string {
   // JSON strings are valid YAML double-quoted scalars; U+2028/9 are escaped so no reader breaks lines.
-  return JSON.stringify(text).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(text)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** A literal block for multi-line text whose lines survive it unchanged, or undefined. */
@@ -117,7 +118,9 @@ function emit(value: Record<string, unknown> | unknown[], indent: string, out: s
         // The first line of the item shares the line of its dash.
         out[start] = `${indent}- ${out[start].slice(inner.length)}`;
       } else {
-        out.push(`${indent}- ${isCollection(item) ? (Array.isArray(item) ? '[]' : '{}') : scalar(item, inner)}`);
+        out.push(
+          `${indent}- ${isCollection(item) ? (Array.isArray(item) ? '[]' : '{}') : scalar(item, inner)}`,
+        );
       }
     }
     return;
@@ -127,7 +130,9 @@ function emit(value: Record<string, unknown> | unknown[], indent: string, out: s
       out.push(`${indent}${key(k)}:`);
       emit(v, inner, out);
     } else {
-      out.push(`${indent}${key(k)}: ${isCollection(v) ? (Array.isArray(v) ? '[]' : '{}') : scalar(v, inner)}`);
+      out.push(
+        `${indent}${key(k)}: ${isCollection(v) ? (Array.isArray(v) ? '[]' : '{}') : scalar(v, inner)}`,
+      );
     }
   }
 }

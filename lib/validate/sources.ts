@@ -139,6 +139,44 @@ export async function loadSchemaSet(options: LoadSchemaOptions = {}): Promise<Sc
   return { k8s, crds, helm };
 }
 
+/**
+ * The schema set with the CRDs a manifest set applies put over the lock's: custom resources are then
+ * validated against the CRD the cluster will actually have (a chart's CRD may be older or newer
+ * than the file crds.lock.json pins for bindings). `component` becomes the applying folder.
+ */
+export function withAppliedCrds<S extends Pick<SchemaSet, 'crds'>>(
+  schemas: S,
+  manifests: readonly { readonly file: string; readonly object: Record<string, unknown> }[],
+): S {
+  const crds = new Map(schemas.crds);
+  for (const m of manifests) {
+    if (m.object.kind !== 'CustomResourceDefinition') continue;
+    const spec = (m.object.spec ?? {}) as {
+      group?: string;
+      scope?: 'Namespaced' | 'Cluster';
+      names?: { kind?: string; plural?: string };
+      versions?: { name: string; served?: boolean; schema?: { openAPIV3Schema?: JsonObject } }[];
+    };
+    if (spec.group === undefined || spec.names?.kind === undefined) continue;
+    const text = JSON.stringify(m.object);
+    for (const version of spec.versions ?? []) {
+      const schema = version.schema?.openAPIV3Schema;
+      if (version.served === false || schema === undefined) continue;
+      const apiVersion = `${spec.group}/${version.name}`;
+      crds.set(gvkKey(apiVersion, spec.names.kind), {
+        apiVersion,
+        kind: spec.names.kind,
+        plural: spec.names.plural ?? '',
+        scope: spec.scope ?? 'Namespaced',
+        component: m.file.split('/')[0],
+        sourceSha256: sha256(text),
+        schema,
+      });
+    }
+  }
+  return { ...schemas, crds };
+}
+
 /** Resolves every CRD source of the lock (mirror or download), for `npm run crds`. */
 export async function resolveCrdSources(options: LoadSchemaOptions = {}) {
   const root = options.root ?? repoRoot();

@@ -169,6 +169,11 @@ export class ManifestValidator {
     return this.cache;
   }
 
+  /** The same validator (cache and rules) over another schema set, e.g. with the applied CRDs. */
+  withSchemas(schemas: SchemaSet): ManifestValidator {
+    return new ManifestValidator(schemas, { cache: this.cache, rules: this.rules });
+  }
+
   private definitionsFor(k8s: K8sSchema): JsonObject {
     let defs = this.strictDefs.get(k8s.version);
     if (!defs) {
@@ -233,13 +238,7 @@ export class ManifestValidator {
     const { apiVersion, kind } = manifest.object;
     if (typeof apiVersion !== 'string' || typeof kind !== 'string') return [];
     const key = gvkKey(apiVersion, kind);
-    if (this.schemas.crds.has(key)) {
-      const helm = helmSources(manifest).flatMap(([source]) => {
-        const request = source.chart === undefined ? undefined : this.helmRequest(source.chart);
-        return request ? [request] : [];
-      });
-      return [this.crdRequest(key), ...helm];
-    }
+    if (this.schemas.crds.has(key)) return [this.crdRequest(key)];
     return this.schemas.k8s.flatMap((k8s) => {
       const definition = k8s.gvk.get(key);
       return definition ? [this.coreRequest(k8s, definition)] : [];
@@ -281,7 +280,6 @@ export class ManifestValidator {
           schema: `CRD ${crd.component}`,
         }),
       );
-      findings.push(...this.validateHelmValues(manifest, name));
     } else {
       findings.push(...this.validateCore(manifest, key, name));
     }
@@ -340,40 +338,16 @@ export class ManifestValidator {
     });
   }
 
-  /** Argo CD Applications carry Helm values; check them against the chart's schema where it ships one. */
-  private validateHelmValues(manifest: Manifest, name: string): Finding[] {
-    const findings: Finding[] = [];
-    for (const [source, pointer] of helmSources(manifest)) {
-      if (!source.chart || source.helm?.valuesObject === undefined) continue;
-      const request = this.helmRequest(source.chart);
-      if (!request) continue;
-      const validator = this.cache.get(request);
-      const values = source.helm.valuesObject;
-      findings.push(
-        ...toFindings(validator(values), values, {
-          file: manifest.file,
-          object: name,
-          schema: `values.schema.json of chart ${source.chart}`,
-          prefix: `${pointer}/helm/valuesObject`,
-        }),
-      );
-    }
-    return findings;
+  /**
+   * Values of one chart release, against the chart's values.schema.json (where the lock pins one),
+   * with unknown keys rejected: a misspelled value is otherwise silently ignored by the chart.
+   */
+  validateValues(chart: string, values: unknown, where: { file: string; object: string }): Finding[] {
+    const request = this.helmRequest(chart);
+    if (!request) return [];
+    return toFindings(this.cache.get(request)(values), values, {
+      ...where,
+      schema: `values.schema.json of chart ${chart}`,
+    });
   }
-}
-
-interface HelmSource {
-  chart?: string;
-  helm?: { valuesObject?: unknown };
-}
-
-/** The sources of an Argo CD Application, each with its JSON pointer; none for other kinds. */
-function helmSources(manifest: Manifest): [HelmSource, string][] {
-  const { object } = manifest;
-  if (object.kind !== 'Application' || !String(object.apiVersion).startsWith('argoproj.io/')) return [];
-  const spec = object.spec as { source?: HelmSource; sources?: HelmSource[] } | undefined;
-  const sources: [HelmSource, string][] = [];
-  if (spec?.source) sources.push([spec.source, '/spec/source']);
-  (spec?.sources ?? []).forEach((s, i) => sources.push([s, `/spec/sources/${i}`]));
-  return sources;
 }

@@ -1,9 +1,10 @@
 /**
  * The bootstrap layer: one `pulumi up` brings a fresh cluster to the point where Argo CD takes over.
  *
- * - Argo CD, installed once from the same chart version and values as the `argocd` Application
- *   (`argocdRelease`). Afterwards Argo CD manages itself; the release ignores later changes, so the
- *   stack never fights it.
+ * - Argo CD, installed once from the objects of the synthesized `argocd` folder: the very bytes the
+ *   `argocd` Application syncs, so Argo CD adopts them unchanged. Afterwards Argo CD manages itself;
+ *   the stack ignores later changes to those objects and leaves them in place on destroy, so it
+ *   never fights Argo CD.
  * - The sealed-secrets key: generated once and kept in the Pulumi state as a secret (or imported from
  *   a backup), written as the controller's active key. Against a rebuilt cluster the same key comes
  *   back, so every SealedSecret in git still decrypts.
@@ -16,7 +17,6 @@ import { argocdRelease } from '../../charts/argocd';
 import { namespaceMetadata } from '../../charts/lib/namespace';
 import { rootApplication } from '../../charts/lib/root-application';
 import { SEALED_SECRETS_CONTROLLER, SEALING_KEY_LABEL } from '../../charts/sealed-secrets';
-import { ARGOCD_NAMESPACE } from '../../lib/naming';
 import type { SiteSpec } from '../../lib/site/schema';
 
 /** A sealing key restored from a backup instead of generated. */
@@ -27,6 +27,8 @@ export interface SealingKeyBackup {
 
 export interface BootstrapArgs {
   readonly site: SiteSpec;
+  /** The objects of the synthesized `argocd` folder (namespace, rendered chart). */
+  readonly argocd: readonly Record<string, unknown>[];
   /** Kubeconfig of the cluster (a secret: it holds credentials). */
   readonly kubeconfig: pulumi.Input<string>;
   /**
@@ -35,6 +37,19 @@ export interface BootstrapArgs {
    */
   readonly sealingKey?: SealingKeyBackup;
 }
+
+/**
+ * Options for each object of the Argo CD install: later changes to any of its fields are Argo CD's,
+ * not the stack's, and destroying the stack leaves Argo CD running.
+ */
+export const adoptedByArgoCd: pulumi.ResourceTransform = (args) => {
+  if (args.type.startsWith('kubernetes:yaml/v2:')) return undefined;
+  const fields = Object.keys(args.props).filter((k) => k !== 'apiVersion' && k !== 'kind');
+  return {
+    props: args.props,
+    opts: pulumi.mergeOptions(args.opts, { ignoreChanges: fields, retainOnDelete: true }),
+  };
+};
 
 /** Ten years, like the controller's own certificates. */
 const CERT_VALIDITY_HOURS = 10 * 365 * 24;
@@ -46,7 +61,7 @@ export class Bootstrap extends pulumi.ComponentResource {
   declare readonly rootApplication: pulumi.Output<string>;
   /** The controller's active key, as a kubernetes.io/tls Secret. */
   declare readonly sealingKeySecret: k8s.core.v1.Secret;
-  declare readonly argocd: k8s.helm.v3.Release;
+  declare readonly argocd: k8s.yaml.v2.ConfigGroup;
   declare readonly root: k8s.apiextensions.CustomResource;
 
   constructor(name: string, args: BootstrapArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -80,26 +95,15 @@ export class Bootstrap extends pulumi.ComponentResource {
       { ...inCluster, additionalSecretOutputs: ['data', 'stringData'], retainOnDelete: true },
     );
 
-    const release = argocdRelease(site);
-    const argocd = new k8s.helm.v3.Release(
+    const argocd = new k8s.yaml.v2.ConfigGroup(
       `${name}-argocd`,
-      {
-        name: release.releaseName,
-        chart: release.chart.chart,
-        version: release.chart.version,
-        repositoryOpts: { repo: release.chart.repoURL },
-        namespace: ARGOCD_NAMESPACE,
-        createNamespace: true,
-        values: release.values,
-      },
+      { objs: [...args.argocd] },
       {
         ...inCluster,
         // Installed once: from then on the `argocd` Application owns Argo CD, upgrades included.
-        ignoreChanges: ['chart', 'version', 'values', 'repositoryOpts'],
-        retainOnDelete: true,
+        transforms: [adoptedByArgoCd],
       },
     );
-
     const root = rootApplication(site);
     const rootApp = new k8s.apiextensions.CustomResource(
       `${name}-root`,
@@ -111,7 +115,7 @@ export class Bootstrap extends pulumi.ComponentResource {
     this.argocd = argocd;
     this.root = rootApp;
     this.sealingCertificate = pulumi.output(key.certificatePem);
-    this.argocdUrl = pulumi.output(release.values.configs.cm.url);
+    this.argocdUrl = pulumi.output(argocdRelease(site).values.configs.cm.url);
     this.rootApplication = rootApp.metadata.name;
     this.registerOutputs({
       sealingCertificate: this.sealingCertificate,
