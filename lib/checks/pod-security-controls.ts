@@ -56,6 +56,8 @@ export interface Control {
 }
 
 interface ContainerView {
+  /** `initContainers`, `containers` or `ephemeralContainers` */
+  readonly list: string;
   readonly name: string;
   /** `spec.template.spec.containers[envoy]` */
   readonly path: string;
@@ -67,14 +69,17 @@ function present(value: unknown): boolean {
   return value !== undefined && value !== null;
 }
 
-/** Init, regular and ephemeral containers, in the order the admission code visits them. */
-function containersOf(pod: PodView, lists = ['initContainers', 'containers', 'ephemeralContainers']) {
+/** Container lists in the order the admission code visits them. */
+const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'];
+
+function containersOf(pod: PodView): ContainerView[] {
   const views: ContainerView[] = [];
-  for (const list of lists) {
+  for (const list of CONTAINER_LISTS) {
     arr(pod.spec[list]).forEach((raw, i) => {
       const container = obj(raw);
       const name = str(container.name) ?? String(i);
       views.push({
+        list,
         name,
         path: `${pod.specPath}.${list}[${name}]`,
         container,
@@ -123,7 +128,7 @@ const privileged: PodCheck = (pod) =>
     .filter((c) => c.securityContext.privileged === true)
     .map((c) => ({ path: `${c.path}.securityContext.privileged`, value: true, container: c.name }));
 
-/** Docker's default capability set, which baseline lets a container add back. */
+/** The container runtimes' default capability set, which baseline lets a container add back. */
 const DEFAULT_CAPABILITIES = [
   'AUDIT_WRITE',
   'CHOWN',
@@ -194,10 +199,19 @@ const hostPorts: PodCheck = (pod) =>
       if (typeof port.hostPort === 'number' && port.hostPort !== 0) {
         return [{ path, value: port.hostPort, container: c.name }];
       }
-      // The API server defaults hostPort to containerPort in a hostNetwork Pod (not for ephemeral containers).
-      const defaulted = pod.spec.hostNetwork === true && !c.path.includes('.ephemeralContainers[');
-      if (defaulted && !present(port.hostPort) && typeof port.containerPort === 'number') {
-        return [{ path, container: c.name, note: `hostNetwork defaults it to ${port.containerPort}` }];
+      // In a hostNetwork Pod the API server sets an unset (or 0) hostPort to the containerPort, except
+      // in ephemeral containers.
+      const defaulted = pod.spec.hostNetwork === true && c.list !== 'ephemeralContainers';
+      const containerPort = port.containerPort;
+      if (defaulted && !port.hostPort && typeof containerPort === 'number' && containerPort !== 0) {
+        return [
+          {
+            path,
+            value: port.hostPort,
+            container: c.name,
+            note: `hostNetwork defaults it to ${containerPort}`,
+          },
+        ];
       }
       return [];
     }),

@@ -504,12 +504,28 @@ describe('evaluatePod semantics', () => {
     const p = pod((s) => {
       s.hostNetwork = true;
       app(s).ports = [{ containerPort: 7472 }];
+      s.initContainers = [{ name: 'init', ports: [{ containerPort: 53, hostPort: 0 }] }];
+      // Ephemeral containers are not defaulted (and may not declare ports anyway).
+      s.ephemeralContainers = [{ name: 'debug', ports: [{ containerPort: 9 }] }];
     });
     const found = evaluatePod(p.spec, p.metadata, 'baseline', 'v1.33');
     expect(found.map((v) => v.id)).toEqual(['hostNamespaces', 'hostPorts']);
     expect(found[1].fields).toEqual([
+      {
+        path: 'spec.initContainers[init].ports[0].hostPort',
+        value: 0,
+        container: 'init',
+        note: 'hostNetwork defaults it to 53',
+      },
       { path: `${C}.ports[0].hostPort`, container: 'app', note: 'hostNetwork defaults it to 7472' },
     ]);
+    expect(
+      ids(
+        pod((s) => (app(s).ports = [{ containerPort: 7472 }])),
+        'baseline',
+        'v1.33',
+      ),
+    ).toEqual([]);
   });
 
   it('takes path prefixes for templates', () => {
@@ -664,6 +680,26 @@ describe('checkPodSecurity', () => {
     expect(
       podSecurityProblems(manifests, target).map((p) => [p.object, p.kind === 'control' ? p.id : p.kind]),
     ).toEqual([['DaemonSet logging/fluent-bit', 'hostNamespaces']]);
+  });
+
+  it('says why an unset field offends', () => {
+    const speaker = pod((s) => {
+      s.hostNetwork = true;
+      app(s).name = 'speaker';
+      app(s).ports = [{ containerPort: 7472 }];
+    }).spec;
+    const ns = namespace('metallb-system', 'metallb/ns.yaml', {
+      'pod-security.kubernetes.io/enforce': 'baseline',
+    });
+    expect(
+      checkPodSecurity(
+        [ns, workload('DaemonSet', 'metallb-system', 'speaker', 'metallb/ds.yaml', speaker)],
+        target,
+      ),
+    ).toEqual([
+      'metallb: DaemonSet metallb-system/speaker violates baseline "hostNamespaces" (spec.template.spec.hostNetwork=true): leave hostNetwork, hostPID and hostIPC unset or false, or give the namespace a lower pod-security level, with its reason',
+      'metallb: DaemonSet metallb-system/speaker violates baseline "hostPorts" (spec.template.spec.containers[speaker].ports[0].hostPort unset (hostNetwork defaults it to 7472)): drop the hostPort and reach the port through a Service, or give the namespace a lower pod-security level, with its reason',
+    ]);
   });
 
   it('evaluates enforce-version, never newer than the cluster', () => {
