@@ -76,6 +76,8 @@ export function grafanaConfig(site: SiteSpec, host: string): Record<string, Reco
 
 export interface GrafanaOperatorValues {
   readonly resources: Resources;
+  /** The chart leaves the pod securityContext empty; the restricted level needs a seccomp profile. */
+  readonly podSecurityContext: { readonly seccompProfile: { readonly type: 'RuntimeDefault' } };
 }
 
 export interface GrafanaProps {
@@ -107,7 +109,10 @@ export class Grafana extends Construct {
     const release: HelmRelease<GrafanaOperatorValues> = {
       chart: charts['grafana-operator'],
       releaseName: 'grafana-operator',
-      values: { resources: resources('50m', '128Mi', { cpu: '500m', memory: '512Mi' }) },
+      values: {
+        resources: resources('50m', '128Mi', { cpu: '500m', memory: '512Mi' }),
+        podSecurityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+      },
     };
     platform.register({
       name: 'grafana',

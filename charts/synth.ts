@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import { checkSyncOrder } from '../lib/checks/ordering';
 import { checkImagePins } from '../lib/checks/images';
 import { checkNamespaceOwnership } from '../lib/checks/namespaces';
+import { checkPodSecurity } from '../lib/checks/pod-security';
 import { checkProjectScopes } from '../lib/checks/projects';
 import { checkReferences } from '../lib/checks/references';
 import { readImageLock, type ImageLock } from '../lib/images/lock';
 import { toYaml } from '../lib/output/yaml';
 import { writeTreeAtomically } from '../lib/output/atomic';
 import { loadSite } from '../lib/site/load';
+import { kubernetes, kubernetesSchemaVersions } from '../lib/versions';
 import type { SiteSpec } from '../lib/site/schema';
 import { repoRoot } from '../lib/upstream/locks';
 import { createValidator } from '../lib/validate';
@@ -76,6 +78,17 @@ export interface SiteContext {
   readonly imageLock: ImageLock;
 }
 
+/**
+ * PodSecurity at the Kubernetes version the site installs and at the newest validated one, so an
+ * upgrade does not start rejecting Pods; a problem both give is reported once.
+ */
+function podSecurityAtEachVersion(manifests: readonly Manifest[]): string[] {
+  const versions = [kubernetes.version, kubernetesSchemaVersions[kubernetesSchemaVersions.length - 1]];
+  return [
+    ...new Set(versions.flatMap((kubernetesVersion) => checkPodSecurity(manifests, { kubernetesVersion }))),
+  ];
+}
+
 /** Checks that need the whole manifest set, run after schema validation. */
 export function synthChecks(
   manifests: readonly Manifest[],
@@ -86,6 +99,7 @@ export function synthChecks(
     ...checkSyncOrder(manifests, schemas),
     ...checkProjectScopes(manifests),
     ...checkNamespaceOwnership(manifests),
+    ...podSecurityAtEachVersion(manifests),
     ...checkReferences(manifests),
     ...(context ? checkImagePins(manifests, context.site, context.imageLock) : []),
   ];

@@ -99,6 +99,12 @@ export function alertmanagerService(alertmanager: VmAlertmanager): ServiceAddres
 
 export interface VictoriaMetricsValues {
   readonly crds: { readonly enabled: boolean };
+  /** The operator's pod: the chart's default sets no seccomp profile, which restricted requires. */
+  readonly podSecurityContext: {
+    readonly enabled: boolean;
+    readonly runAsNonRoot: boolean;
+    readonly seccompProfile: { readonly type: 'RuntimeDefault' };
+  };
   readonly resources: Resources;
   /** Webhook certificates from cert-manager: a Helm-generated CA would change on every Argo CD render. */
   readonly admissionWebhooks: {
@@ -141,6 +147,7 @@ export class VictoriaMetrics extends Construct {
       releaseName: 'victoria-metrics',
       values: {
         crds: { enabled: true },
+        podSecurityContext: { enabled: true, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
         resources: resources('50m', '128Mi', { cpu: '500m', memory: '512Mi' }),
         admissionWebhooks: { enabled: true, certManager: { enabled: true } },
       },
