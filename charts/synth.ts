@@ -25,6 +25,7 @@ import {
   type ManifestValidator,
 } from '../lib/validate/validator';
 import { buildPlatform } from '.';
+import type { Platform } from './lib/platform';
 import { assemble } from './assemble';
 
 export class SynthError extends Error {
@@ -109,7 +110,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const root = options.root ?? repoRoot();
   const t0 = Date.now();
   const site = loadSite(options.siteFile);
-  const validatorPromise = options.validator ?? createValidator({ root, env: options.env });
+  const validator = options.validator ?? createValidator({ root, env: options.env });
   const t1 = Date.now();
   const imageLock = options.imageLock ?? readImageLock(root, site.name);
   const { platform } = buildPlatform(site, {
@@ -117,9 +118,27 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     secretsDir: options.secretsDir,
     imageLock,
   });
+  const t2 = Date.now();
+  const result = await synthesizePlatform(platform, { ...options, root, validator, imageLock });
+  return { ...result, timings: { ...result.timings, load: t1 - t0, build: t2 - t1 } };
+}
+
+/**
+ * Everything after the site is loaded and its components are built: values, rendering, validation,
+ * the cluster's rules, and the write. Tests hand it a platform they changed, to see synth refuse it.
+ */
+export async function synthesizePlatform(
+  platform: Platform,
+  options: Omit<SynthOptions, 'siteFile' | 'validator'> & {
+    readonly validator: SynthOptions['validator'] | ReturnType<typeof createValidator>;
+  },
+): Promise<SynthResult> {
+  const root = options.root ?? repoRoot();
+  const site = platform.site;
+  const imageLock = options.imageLock ?? platform.imageLock;
   if (platform.problems.length > 0) throw new SynthError([...platform.problems]);
   const t2 = Date.now();
-  const { validator, schemas } = await validatorPromise;
+  const { validator, schemas } = await options.validator!;
   // Values first: a misspelled value would otherwise render, silently ignored by the chart.
   const valueFindings = platform.applications.flatMap((r) =>
     r.helm === undefined
@@ -157,7 +176,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     dir,
     manifests,
     warnings: platform.warnings,
-    timings: { load: t1 - t0, build: t2 - t1, render: t3 - t2, validate: t4 - t3, write: t5 - t4 },
+    timings: { load: 0, build: 0, render: t3 - t2, validate: t4 - t3, write: t5 - t4 },
     renders: assembled.renderStats,
   };
 }
