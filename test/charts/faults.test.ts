@@ -31,7 +31,9 @@ async function problemsAfter(change: (values: (app: string) => any) => void): Pr
 describeWithCharts('faults that keep a site from converging', () => {
   it('a chart value that moves an object into a namespace no Application creates', async () => {
     expect(
-      await problemsAfter((values) => (values('cert-manager').global.leaderElection.namespace = 'kube-system')),
+      await problemsAfter(
+        (values) => (values('cert-manager').global.leaderElection.namespace = 'kube-system'),
+      ),
     ).toEqual([
       'cert-manager: Role kube-system/cert-manager-cainjector:leaderelection (cert-manager/role-kube-system-cert-manager-cainjector_leaderelection.yaml) lands in namespace kube-system, which no Application creates; keep it in a namespace of the platform (a chart value), or create kube-system in one Application',
     ]);

@@ -37,7 +37,10 @@ export interface Served {
 }
 
 /** Serves `dir` on loopback; `transform` may change a file's bytes on the way out. */
-export async function serveFolder(dir: string, transform?: (path: string, body: Buffer) => Buffer): Promise<Served> {
+export async function serveFolder(
+  dir: string,
+  transform?: (path: string, body: Buffer) => Buffer,
+): Promise<Served> {
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);

@@ -21,10 +21,23 @@ function release(helm: Partial<HelmRelease> = {}) {
 const rendered: RenderedRelease = {
   subcharts: { crds: 'crds.enabled', 'frr-k8s': 'frrk8s.enabled' },
   objects: [
-    { source: 'metallb/templates/speaker.yaml', object: { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'speaker', annotations: null } } },
-    { source: 'metallb/templates/rbac.yaml', object: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'metallb:controller' } } },
+    {
+      source: 'metallb/templates/speaker.yaml',
+      object: { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'speaker', annotations: null } },
+    },
+    {
+      source: 'metallb/templates/rbac.yaml',
+      object: {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: 'metallb:controller' },
+      },
+    },
     { source: 'metallb/charts/crds/templates/crds.yaml', object: crd },
-    { source: 'metallb/templates/w.yaml', object: { apiVersion: 'example.io/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'other' } } },
+    {
+      source: 'metallb/templates/w.yaml',
+      object: { apiVersion: 'example.io/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'other' } },
+    },
     ...['a', 'b', 'c', 'd'].map((n) => ({
       source: 'metallb/charts/frr-k8s/templates/x.yaml',
       object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `frr-${n}` } },
@@ -58,7 +71,7 @@ describe('prepareRelease', () => {
     const { manifests, problems } = prepareRelease(release(), rendered, scopes);
     expect(manifests).toHaveLength(4);
     expect(problems).toEqual([
-      'metallb: subchart frr-k8s renders 4 objects (ConfigMap metallb-system/frr-a, ConfigMap metallb-system/frr-b, ConfigMap metallb-system/frr-c, and 1 more), but metallb does not use it; turn it off in the values (frrk8s.enabled: false), or list it in the release\'s subcharts',
+      "metallb: subchart frr-k8s renders 4 objects (ConfigMap metallb-system/frr-a, ConfigMap metallb-system/frr-b, ConfigMap metallb-system/frr-c, and 1 more), but metallb does not use it; turn it off in the values (frrk8s.enabled: false), or list it in the release's subcharts",
     ]);
   });
 
@@ -67,8 +80,18 @@ describe('prepareRelease', () => {
       release({
         subcharts: ['crds', 'frr-k8s'],
         patches: [
-          { kind: 'DaemonSet', name: 'speaker', reason: 'r', apply: (o) => ((o as any).spec = { patched: true }) },
-          { kind: 'Deployment', name: 'gone', reason: 'the chart had no value for it', apply: () => undefined },
+          {
+            kind: 'DaemonSet',
+            name: 'speaker',
+            reason: 'r',
+            apply: (o) => ((o as any).spec = { patched: true }),
+          },
+          {
+            kind: 'Deployment',
+            name: 'gone',
+            reason: 'the chart had no value for it',
+            apply: () => undefined,
+          },
         ],
       }),
       rendered,
@@ -84,8 +107,22 @@ describe('prepareRelease', () => {
     const hooks: RenderedRelease = {
       subcharts: {},
       objects: [
-        { source: 'metallb/templates/j.yaml', object: { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'pre', annotations: { 'helm.sh/hook': 'pre-install,pre-upgrade' } } } },
-        { source: 'metallb/templates/k.yaml', object: { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'rollback', annotations: { 'helm.sh/hook': 'pre-rollback' } } } },
+        {
+          source: 'metallb/templates/j.yaml',
+          object: {
+            apiVersion: 'batch/v1',
+            kind: 'Job',
+            metadata: { name: 'pre', annotations: { 'helm.sh/hook': 'pre-install,pre-upgrade' } },
+          },
+        },
+        {
+          source: 'metallb/templates/k.yaml',
+          object: {
+            apiVersion: 'batch/v1',
+            kind: 'Job',
+            metadata: { name: 'rollback', annotations: { 'helm.sh/hook': 'pre-rollback' } },
+          },
+        },
       ],
     };
     expect(prepareRelease(release(), hooks, scopes).problems).toEqual([
@@ -101,7 +138,10 @@ describe('rendered object helpers', () => {
   });
 
   it('drops null fields at any depth', () => {
-    expect(withoutNulls({ a: null, b: [{ c: null, d: 1 }], e: { f: null } })).toEqual({ b: [{ d: 1 }], e: {} });
+    expect(withoutNulls({ a: null, b: [{ c: null, d: 1 }], e: { f: null } })).toEqual({
+      b: [{ d: 1 }],
+      e: {},
+    });
   });
 
   it('names files by kind and name, with the namespace when it is not the Application’s', () => {

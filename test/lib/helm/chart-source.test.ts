@@ -18,16 +18,24 @@ const metallb = () => lockEntry('metallb');
 
 /** The tgz with one file's content changed: a tampered package that still unpacks. */
 function tampered(tgz: Buffer): Buffer {
-  const text = spawnSync('sh', ['-c', 'd=$(mktemp -d) && tar -xzf - -C "$d" && echo "# x" >> "$d"/metallb/values.yaml && tar -C "$d" -czf - metallb && rm -rf "$d"'], {
-    input: tgz,
-    maxBuffer: 64 << 20,
-  });
+  const text = spawnSync(
+    'sh',
+    [
+      '-c',
+      'd=$(mktemp -d) && tar -xzf - -C "$d" && echo "# x" >> "$d"/metallb/values.yaml && tar -C "$d" -czf - metallb && rm -rf "$d"',
+    ],
+    {
+      input: tgz,
+      maxBuffer: 64 << 20,
+    },
+  );
   if (text.status !== 0) throw new Error(String(text.stderr));
   return text.stdout;
 }
 
 describe('indexUrl', () => {
-  const index = 'entries:\n  metallb:\n    - version: 0.16.1\n      urls: [metallb-0.16.1.tgz]\n    - version: 0.16.0\n      urls: [https://cdn.example/metallb-0.16.0.tgz]\n';
+  const index =
+    'entries:\n  metallb:\n    - version: 0.16.1\n      urls: [metallb-0.16.1.tgz]\n    - version: 0.16.0\n      urls: [https://cdn.example/metallb-0.16.0.tgz]\n';
   it('resolves relative and absolute URLs against the repository', () => {
     expect(indexUrl(index, metallb(), 'https://metallb.github.io/metallb/')).toBe(
       'https://metallb.github.io/metallb/metallb-0.16.1.tgz',
@@ -49,7 +57,13 @@ describe('indexUrl', () => {
 
 describe('OCI references', () => {
   it('splits the registry host from the repository, and writes + in tags as _', () => {
-    expect(ociReference({ chart: 'contour', version: '21.1.5+1', repoURL: 'oci://registry-1.docker.io/bitnamicharts' })).toEqual({
+    expect(
+      ociReference({
+        chart: 'contour',
+        version: '21.1.5+1',
+        repoURL: 'oci://registry-1.docker.io/bitnamicharts',
+      }),
+    ).toEqual({
       host: 'registry-1.docker.io',
       repository: 'bitnamicharts/contour',
       tag: '21.1.5_1',
@@ -57,7 +71,11 @@ describe('OCI references', () => {
   });
 
   it('reads a bearer challenge', () => {
-    expect(parseBearerChallenge('Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a/b:pull"')).toEqual({
+    expect(
+      parseBearerChallenge(
+        'Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a/b:pull"',
+      ),
+    ).toEqual({
       realm: 'https://auth.example/token',
       service: 'registry.example',
       scope: 'repository:a/b:pull',
@@ -92,7 +110,9 @@ describeWithCharts('chart packages', () => {
         const entry = { ...metallb(), repoURL: served.base };
         const first = await resolveChart(entry, { cache });
         expect(first.path).toBe(chartCachePath(entry, cache));
-        expect(readFileSync(first.path).equals(readFileSync(join(CHART_MIRROR!, 'metallb-0.16.1.tgz')))).toBe(true);
+        expect(readFileSync(first.path).equals(readFileSync(join(CHART_MIRROR!, 'metallb-0.16.1.tgz')))).toBe(
+          true,
+        );
         expect(served.requests).toEqual(['/index.yaml', '/metallb-0.16.1.tgz']);
         // A second resolve reads the verified copy in the cache.
         await resolveChart(entry, { cache });
@@ -104,14 +124,18 @@ describeWithCharts('chart packages', () => {
   });
 
   it('that do not match the lock are refused and never cached', async () => {
-    const served = await serveFolder(CHART_MIRROR!, (path, body) => (path.endsWith('.tgz') ? tampered(body) : body));
+    const served = await serveFolder(CHART_MIRROR!, (path, body) =>
+      path.endsWith('.tgz') ? tampered(body) : body,
+    );
     try {
       await withTempDirAsync(async (cache) => {
         const entry = { ...metallb(), repoURL: served.base };
         const error = await resolveChart(entry, { cache }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(UpstreamError);
         expect((error as Error).message).toMatch(
-          new RegExp(`^chart metallb 0\\.16\\.1 from ${served.base}metallb-0\\.16\\.1\\.tgz does not match charts\\.lock\\.json: its files hash to [0-9a-f]{64}, the lock pins ${metallb().sha256}\\.`),
+          new RegExp(
+            `^chart metallb 0\\.16\\.1 from ${served.base}metallb-0\\.16\\.1\\.tgz does not match charts\\.lock\\.json: its files hash to [0-9a-f]{64}, the lock pins ${metallb().sha256}\\.`,
+          ),
         );
         expect(existsSync(chartCachePath(entry, cache))).toBe(false);
       });
@@ -134,32 +158,41 @@ const e2e = process.env.OUCHI_E2E === '1';
 const hasRegistry = spawnSync('sh', ['-c', 'command -v docker-registry']).status === 0;
 const describeOci = CHART_MIRROR && (hasRegistry || e2e) ? describe : describe.skip;
 
-describeOci('chart packages from an OCI registry (docker-registry on loopback, pushed with the pinned Helm)', () => {
-  it('are pulled through the manifest and its chart layer, verified, and cached', async () => {
-    if (!hasRegistry) throw new Error('OUCHI_E2E=1 but docker-registry is missing; .ci/run installs it with apt');
-    const registry = await startRegistry();
-    try {
-      const helm = await helmBinary();
-      await withTempDirAsync(async (cache) => {
-        const push = spawnSync(
-          helm.path,
-          ['push', join(CHART_MIRROR!, 'metallb-0.16.1.tgz'), `oci://${registry.host}/charts`, '--plain-http'],
-          { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: join(cache, 'home') } },
-        );
-        expect(push.stderr).toContain('Pushed:');
-        const entry = { ...metallb(), repoURL: `oci://${registry.host}/charts` };
-        const resolved = await resolveChart(entry, { cache, plainHttp: true });
-        expect(statSync(resolved.path).isFile()).toBe(true);
-        const tampered = { ...entry, sha256: 'f'.repeat(64) };
-        await expect(resolveChart(tampered, { cache, plainHttp: true })).rejects.toThrow(
-          `chart metallb 0.16.1 from oci://${registry.host}/charts/metallb:0.16.1 does not match charts.lock.json`,
-        );
-        await expect(
-          resolveChart({ ...entry, version: '9.9.9' }, { cache, plainHttp: true }),
-        ).rejects.toThrow(`cannot read oci://${registry.host}/charts/metallb:9.9.9: HTTP 404`);
-      });
-    } finally {
-      registry.stop();
-    }
-  });
-});
+describeOci(
+  'chart packages from an OCI registry (docker-registry on loopback, pushed with the pinned Helm)',
+  () => {
+    it('are pulled through the manifest and its chart layer, verified, and cached', async () => {
+      if (!hasRegistry)
+        throw new Error('OUCHI_E2E=1 but docker-registry is missing; .ci/run installs it with apt');
+      const registry = await startRegistry();
+      try {
+        const helm = await helmBinary();
+        await withTempDirAsync(async (cache) => {
+          const push = spawnSync(
+            helm.path,
+            [
+              'push',
+              join(CHART_MIRROR!, 'metallb-0.16.1.tgz'),
+              `oci://${registry.host}/charts`,
+              '--plain-http',
+            ],
+            { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: join(cache, 'home') } },
+          );
+          expect(push.stderr).toContain('Pushed:');
+          const entry = { ...metallb(), repoURL: `oci://${registry.host}/charts` };
+          const resolved = await resolveChart(entry, { cache, plainHttp: true });
+          expect(statSync(resolved.path).isFile()).toBe(true);
+          const tampered = { ...entry, sha256: 'f'.repeat(64) };
+          await expect(resolveChart(tampered, { cache, plainHttp: true })).rejects.toThrow(
+            `chart metallb 0.16.1 from oci://${registry.host}/charts/metallb:0.16.1 does not match charts.lock.json`,
+          );
+          await expect(
+            resolveChart({ ...entry, version: '9.9.9' }, { cache, plainHttp: true }),
+          ).rejects.toThrow(`cannot read oci://${registry.host}/charts/metallb:9.9.9: HTTP 404`);
+        });
+      } finally {
+        registry.stop();
+      }
+    });
+  },
+);

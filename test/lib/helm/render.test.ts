@@ -38,9 +38,14 @@ describe('ChartRenderer', () => {
   it('keys the cache on the values, not on their key order, and on the cluster versions', () => {
     const r = renderer(false);
     const entry = r.lockEntry(release);
-    const reordered = { ...release, values: { speaker: { frr: { enabled: false }, logLevel: 'info' }, frrk8s: { enabled: false } } };
+    const reordered = {
+      ...release,
+      values: { speaker: { frr: { enabled: false }, logLevel: 'info' }, frrk8s: { enabled: false } },
+    };
     expect(r.cacheKey(reordered, entry)).toBe(r.cacheKey(release, entry));
-    expect(r.cacheKey({ ...release, values: { frrk8s: { enabled: true } } }, entry)).not.toBe(r.cacheKey(release, entry));
+    expect(r.cacheKey({ ...release, values: { frrk8s: { enabled: true } } }, entry)).not.toBe(
+      r.cacheKey(release, entry),
+    );
     expect(r.cacheKey({ ...release, namespace: 'other' }, entry)).not.toBe(r.cacheKey(release, entry));
   });
 });
@@ -69,6 +74,9 @@ describeWithCharts('ChartRenderer with the pinned Helm', () => {
 describeWithCharts('chartDependencies', () => {
   it('reads dependency names (or aliases) and their conditions from Chart.yaml', () => {
     const loki = readFileSync(join(CHART_MIRROR!, 'loki-18.11.0.tgz'));
-    expect(chartDependencies(loki, 'loki')).toEqual({ minio: 'minio.enabled', rollout_operator: 'rollout_operator.enabled' });
+    expect(chartDependencies(loki, 'loki')).toEqual({
+      minio: 'minio.enabled',
+      rollout_operator: 'rollout_operator.enabled',
+    });
   });
 });

@@ -7,16 +7,40 @@ describe('templateArgs', () => {
   it('passes release, namespace, cluster versions, CRDs and no tests', () => {
     expect(
       templateArgs(
-        { chartPath: '/c.tgz', releaseName: 'r', namespace: 'ns', values: {}, kubeVersion: '1.33.4', apiVersions: ['v1', 'cert-manager.io/v1'] },
+        {
+          chartPath: '/c.tgz',
+          releaseName: 'r',
+          namespace: 'ns',
+          values: {},
+          kubeVersion: '1.33.4',
+          apiVersions: ['v1', 'cert-manager.io/v1'],
+        },
         '/v.json',
       ),
-    ).toEqual(['template', 'r', '/c.tgz', '--namespace', 'ns', '--kube-version', '1.33.4', '--api-versions', 'v1', '--api-versions', 'cert-manager.io/v1', '--include-crds', '--skip-tests', '--values', '/v.json']);
+    ).toEqual([
+      'template',
+      'r',
+      '/c.tgz',
+      '--namespace',
+      'ns',
+      '--kube-version',
+      '1.33.4',
+      '--api-versions',
+      'v1',
+      '--api-versions',
+      'cert-manager.io/v1',
+      '--include-crds',
+      '--skip-tests',
+      '--values',
+      '/v.json',
+    ]);
   });
 });
 
 describe('parseRendered', () => {
   it('keeps each object with its template and drops empty documents', () => {
-    const text = '---\n# Source: c/templates/a.yaml\napiVersion: v1\nkind: A\n---\n---\n# Source: c/charts/sub/templates/b.yaml\napiVersion: v1\nkind: B\n';
+    const text =
+      '---\n# Source: c/templates/a.yaml\napiVersion: v1\nkind: A\n---\n---\n# Source: c/charts/sub/templates/b.yaml\napiVersion: v1\nkind: B\n';
     expect(parseRendered(text, 'x')).toEqual([
       { source: 'c/templates/a.yaml', object: { apiVersion: 'v1', kind: 'A' } },
       { source: 'c/charts/sub/templates/b.yaml', object: { apiVersion: 'v1', kind: 'B' } },
@@ -25,7 +49,9 @@ describe('parseRendered', () => {
 
   it('refuses output that is not objects', () => {
     expect(() => parseRendered('- a\n', 'metallb')).toThrow('metallb: a rendered document is not an object');
-    expect(() => parseRendered('a: [\n', 'metallb')).toThrow('metallb: helm printed YAML that does not parse');
+    expect(() => parseRendered('a: [\n', 'metallb')).toThrow(
+      'metallb: helm printed YAML that does not parse',
+    );
   });
 });
 
@@ -60,10 +86,19 @@ describeWithCharts('helmTemplate (the pinned Helm)', () => {
       await expect(
         helmTemplate(
           helm.path,
-          { chartPath: join(CHART_MIRROR!, 'argo-cd-10.1.1.tgz'), releaseName: 'argocd', namespace: 'argocd', values: {}, kubeVersion: '1.20.0', apiVersions: [] },
+          {
+            chartPath: join(CHART_MIRROR!, 'argo-cd-10.1.1.tgz'),
+            releaseName: 'argocd',
+            namespace: 'argocd',
+            values: {},
+            kubeVersion: '1.20.0',
+            apiVersions: [],
+          },
           scratch,
         ),
-      ).rejects.toThrow(/^helm template exited with 1:\n {4}Error: chart requires kubeVersion: >=1\.25\.0-0 which is incompatible with Kubernetes v1\.20\.0/);
+      ).rejects.toThrow(
+        /^helm template exited with 1:\n {4}Error: chart requires kubeVersion: >=1\.25\.0-0 which is incompatible with Kubernetes v1\.20\.0/,
+      );
     });
   });
 });

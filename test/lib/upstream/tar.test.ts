@@ -19,13 +19,16 @@ function gnuTar(dir: string, format: 'pax' | 'gnu' | 'ustar'): Buffer {
 }
 
 describe('readTarFiles', () => {
-  it.each(['pax', 'gnu', 'ustar'] as const)('reads long paths of %s archives, regular files only', (format) => {
-    withTempDir((dir) => {
-      const files = readTarFiles(gnuTar(dir, format));
-      expect(files.map((f) => f.path).sort()).toEqual(['chart/Chart.yaml', LONG]);
-      expect(readTarMember(gnuTar(dir, format), LONG).toString()).toBe('kind: Deployment\n');
-    });
-  });
+  it.each(['pax', 'gnu', 'ustar'] as const)(
+    'reads long paths of %s archives, regular files only',
+    (format) => {
+      withTempDir((dir) => {
+        const files = readTarFiles(gnuTar(dir, format));
+        expect(files.map((f) => f.path).sort()).toEqual(['chart/Chart.yaml', LONG]);
+        expect(readTarMember(gnuTar(dir, format), LONG).toString()).toBe('kind: Deployment\n');
+      });
+    },
+  );
 
   it('names a missing member', () => {
     withTempDir((dir) => {
