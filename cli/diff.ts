@@ -30,6 +30,12 @@ export async function diffCommand(argv: readonly string[], root = repoRoot()): P
   // Both sides synthesize the same site file, so it must be a file of the repository.
   const sitePath = resolveInside(root, stringFlag(args, 'site') ?? 'site.yaml', '--site');
   const siteFile = relative(root, sitePath).split('\\').join('/');
+  // Checked before anything is synthesized: a refused --out costs nothing.
+  const outFlag = stringFlag(args, 'out');
+  const outFile =
+    outFlag === undefined
+      ? join(root, 'build', 'manifest-diff.md')
+      : resolveInside(root, outFlag, '--out', process.cwd());
   const headRef = stringFlag(args, 'head');
   const headManifests =
     headRef !== undefined
@@ -43,11 +49,6 @@ export async function diffCommand(argv: readonly string[], root = repoRoot()): P
     head: headRef ?? 'working tree',
     site: loadSite(sitePath).name,
   };
-  const outFlag = stringFlag(args, 'out');
-  const outFile =
-    outFlag === undefined
-      ? join(root, 'build', 'manifest-diff.md')
-      : resolveInside(root, outFlag, '--out', process.cwd());
   const full = renderFull(apps, options);
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, full);

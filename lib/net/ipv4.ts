@@ -114,6 +114,7 @@ export function notUnicastReason(address: number): string | undefined {
   if (first === 0) return 'is in 0.0.0.0/8 ("this network"), not a host address';
   if (first === 127) return 'is a loopback address (127.0.0.0/8), which never leaves the host';
   if (first >= 224 && first < 240) return 'is a multicast address (224.0.0.0/4), not a host address';
-  if (first >= 240) return 'is in the reserved block 240.0.0.0/4 (or the broadcast address), not a host address';
+  if (first >= 240)
+    return 'is in the reserved block 240.0.0.0/4 (or the broadcast address), not a host address';
   return undefined;
 }
