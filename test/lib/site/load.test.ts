@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { formatPath, loadSite, parseSite, SiteError } from '../../../lib/site/load';
-import { siteText } from '../../support/site';
+import { ROOT, siteText } from '../../support/site';
 
 function problemsOf(text: string): string[] {
   try {
@@ -324,5 +326,15 @@ describe('site loader: good sites accepted', () => {
       ['constructor', 'x'],
       ['toString', 'y'],
     ]);
+  });
+});
+
+describe('README: trust boundaries sample', () => {
+  it('shows what the loader says about test/fixtures/sites/escape.yaml', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const sample = /\$ npm run synth -- --site test\/fixtures\/sites\/escape\.yaml\n([\s\S]*?)\n```/.exec(
+      readme,
+    )![1];
+    expect(() => loadSite('test/fixtures/sites/escape.yaml')).toThrow(sample.replace(/^synth: /, ''));
   });
 });
