@@ -26,7 +26,9 @@ function hex(n: number): string {
 
 /** YAML text of a valid site with `nodes` nodes. */
 function bigSite(nodes: number): string {
-  const site = parse(readFileSync(join(repoRoot(), 'site.yaml'), 'utf8')) as Record<string, any>;
+  const site = parse(readFileSync(join(repoRoot(), 'site.yaml'), 'utf8')) as Record<string, unknown> & {
+    maas: Record<string, unknown>;
+  };
   site.network = {
     subnet: '172.16.0.0/16',
     gateway: formatIp(BASE + 1),
