@@ -3,7 +3,7 @@
  * dist/<site>/, written atomically. Any problem stops it before a byte is written.
  */
 import { join } from 'node:path';
-import { checkSyncOrder } from '../lib/checks/ordering';
+import { checkConvergence } from '../lib/checks/convergence';
 import { checkImagePins } from '../lib/checks/images';
 import { checkNamespaceOwnership } from '../lib/checks/namespaces';
 import { checkPodSecurity } from '../lib/checks/pod-security';
@@ -97,7 +97,7 @@ export function synthChecks(
   context?: SiteContext,
 ): string[] {
   return [
-    ...checkSyncOrder(manifests, schemas),
+    ...checkConvergence(manifests, schemas),
     ...checkProjectScopes(manifests),
     ...checkNamespaceOwnership(manifests),
     ...podSecurityAtEachVersion(manifests),
@@ -140,14 +140,15 @@ export async function synthesizePlatform(
   const t2 = Date.now();
   const { validator, schemas } = await options.validator!;
   // Values first: a misspelled value would otherwise render, silently ignored by the chart.
-  const valueFindings = platform.applications.flatMap((r) =>
-    r.helm === undefined
+  const valueFindings = platform.components.flatMap((c) => {
+    const chart = c.spec.chart;
+    return chart === undefined
       ? []
-      : validator.validateValues(r.helm.chart.chart, r.helm.values, {
-          file: `${r.name}/`,
-          object: `values of chart ${r.helm.chart.chart} ${r.helm.chart.version}`,
-        }),
-  );
+      : validator.validateValues(chart.chart.chart, chart.values, {
+          file: `${c.name}/`,
+          object: `values of chart ${chart.chart.chart} ${chart.chart.version}`,
+        });
+  });
   if (valueFindings.length > 0) throw new SynthError(valueFindings.map(formatFinding), valueFindings);
   const assembled = await assemble(platform, {
     root,
