@@ -21,8 +21,7 @@ import type { SchemaSet } from '../lib/validate/sources';
 import type { Manifest } from '../lib/validate/validator';
 import { kubernetes } from '../lib/versions';
 import { applicationManifest, type AppSpec } from './lib/application';
-import type { Component } from './lib/component';
-import type { Platform } from './lib/platform';
+import type { Platform, PlatformComponent } from './lib/platform';
 import { projectManifests } from './lib/projects';
 import { fileNameOf, prepareRelease } from './lib/rendered';
 import { crdKinds, splitConfig } from './lib/split';
@@ -86,7 +85,7 @@ export function clusterApiVersions(
   return [...out].sort();
 }
 
-function mainApp(component: Component): AppSpec {
+function mainApp(component: PlatformComponent): AppSpec {
   const { spec } = component;
   return {
     name: component.name,
@@ -105,7 +104,7 @@ function mainApp(component: Component): AppSpec {
   };
 }
 
-function configApp(component: Component, objects: readonly Manifest[]): AppSpec {
+function configApp(component: PlatformComponent, objects: readonly Manifest[]): AppSpec {
   const kinds = [...new Set(objects.map((m) => String(m.object.kind)))].sort();
   return {
     name: configAppName(component.name),

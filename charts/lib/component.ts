@@ -9,63 +9,12 @@
  * its own chart defines, the sync wave, the AppProject's lists, the scrape objects.
  */
 import { Construct } from 'constructs';
-import type { AlertGroup } from './alert-rules';
-import type { NamespaceRef, Needed } from '../../lib/manifest/refs';
-import type { ProjectName } from '../../lib/naming';
-import type { ChartVersion } from '../../lib/versions';
-import { PlatformNamespace, type PodSecurity } from './namespace';
-import type { AppChart, IgnoreDifference, ObjectRef, Platform, RenderPatch } from './platform';
+import type { NamespaceRef } from '../../lib/manifest/refs';
+import { PlatformNamespace } from './namespace';
+import type { AppChart, Platform } from './platform';
+import type { ComponentSpec } from './spec';
 
-/** A namespace the component creates, with the Pod Security level the API server enforces there. */
-export interface OwnNamespace {
-  readonly name: string;
-  /** Team that owns the namespace (label `team`). @default 'platform' */
-  readonly team?: string;
-  /** @default { level: 'restricted' } */
-  readonly podSecurity?: PodSecurity;
-}
-
-/** The component's chart: rendered at synth into its folder. */
-export interface ChartSpec<V extends object> {
-  readonly chart: ChartVersion;
-  /** @default the component's name */
-  readonly releaseName?: string;
-  readonly values: V;
-  /** The chart's dependencies the component uses; any other that renders is an error. */
-  readonly subcharts?: readonly string[];
-  /** Changes to rendered objects the chart has no value for, each with its reason. */
-  readonly patches?: readonly RenderPatch[];
-}
-
-/** What VMAgent scrapes of a component: its Pods or Services by labels, and their port names. */
-export interface ScrapeTarget {
-  /** Name of the VMPodScrape/VMServiceScrape. @default the component's name */
-  readonly name?: string;
-  readonly kind: 'pod' | 'service';
-  /** @default the component's namespace */
-  readonly namespace?: string;
-  readonly matchLabels: Readonly<Record<string, string>>;
-  readonly endpoints: readonly { readonly port: string; readonly path?: string }[];
-}
-
-export interface ComponentSpec<V extends object = object> {
-  /** The Application's name and folder. */
-  readonly name: string;
-  /** One line for the README component table. */
-  readonly description: string;
-  readonly project: ProjectName;
-  /** The namespace it creates, or one another component created (its typed output). */
-  readonly namespace: OwnNamespace | NamespaceRef;
-  readonly chart?: ChartSpec<V>;
-  /** What it needs from other components (their typed outputs). */
-  readonly needs?: readonly Needed[];
-  /** What its operator creates at run time (not rendered), for the references that name it. */
-  readonly makes?: readonly ObjectRef[];
-  readonly scrapes?: readonly ScrapeTarget[];
-  readonly alerts?: readonly AlertGroup[];
-  /** Fields changed at run time that Argo CD must not count as drift. */
-  readonly ignoreDifferences?: readonly IgnoreDifference[];
-}
+export type { ChartSpec, ComponentSpec, OwnNamespace, ScrapeTarget } from './spec';
 
 export class Component<V extends object = object> extends Construct {
   readonly name: string;

@@ -19,8 +19,18 @@ import {
   readImageLock,
   type ImageLock,
 } from '../../lib/images/lock';
+import type { NamespaceRef } from '../../lib/manifest/refs';
 import type { AlertGroup } from './alert-rules';
-import type { Component, ScrapeTarget } from './component';
+import type { ComponentSpec, ScrapeTarget } from './spec';
+
+export type { GroupKind, IgnoreDifference, ObjectRef, RenderPatch } from './spec';
+
+/** What the platform knows of a component (the Component class is one). */
+export interface PlatformComponent {
+  readonly name: string;
+  readonly namespace: NamespaceRef;
+  readonly spec: ComponentSpec;
+}
 
 /** One Application folder: its objects are written to `dist/<site>/<name>/`, one file each. */
 export class AppChart extends Chart {
@@ -35,39 +45,6 @@ export class AppChart extends Chart {
   get hasObjects(): boolean {
     return this.toJson().length > 0;
   }
-}
-
-/** A cluster-scoped kind, as AppProjects whitelist it. */
-export interface GroupKind {
-  readonly group: string;
-  readonly kind: string;
-}
-
-/**
- * A change to rendered objects that the chart has no value for (e.g. a securityContext field), with
- * the reason. It runs on every object of `kind` (and `name`, when given) and must match at least one.
- */
-export interface RenderPatch {
-  readonly kind: string;
-  readonly name?: string;
-  readonly reason: string;
-  readonly apply: (object: Record<string, unknown>) => void;
-}
-
-/** A Kubernetes object by kind, namespace (for namespaced kinds) and name. */
-export interface ObjectRef {
-  readonly kind: string;
-  readonly namespace?: string;
-  readonly name: string;
-}
-
-export interface IgnoreDifference {
-  readonly group?: string;
-  readonly kind: string;
-  readonly name?: string;
-  readonly namespace?: string;
-  readonly jsonPointers?: readonly string[];
-  readonly jqPathExpressions?: readonly string[];
 }
 
 export interface PlatformOptions {
@@ -93,7 +70,7 @@ export interface MetricsBackend {
 export class Platform extends App {
   readonly siteFile: string;
   readonly secretsDir: string;
-  private readonly componentList: Component[] = [];
+  private readonly componentList: PlatformComponent[] = [];
   private readonly folders = new Map<string, AppChart>();
   readonly imageLock: ImageLock;
   private readonly problemList: string[] = [];
@@ -128,7 +105,7 @@ export class Platform extends App {
   }
 
   /** Called by the Component constructor. */
-  add(component: Component): void {
+  add(component: PlatformComponent): void {
     if (this.completed) throw new Error(`component ${component.name} added after complete()`);
     if (this.componentList.some((c) => c.name === component.name)) {
       throw new Error(`component ${component.name} is defined twice`);
@@ -136,7 +113,7 @@ export class Platform extends App {
     this.componentList.push(component);
   }
 
-  get components(): readonly Component[] {
+  get components(): readonly PlatformComponent[] {
     return this.componentList;
   }
 
