@@ -29,7 +29,8 @@ export default tseslint.config(
           patterns: [
             {
               regex: '^\\./(?!lib/|apps(/|$))',
-              message: 'A component takes what it needs from another as a typed prop, not by importing its file.',
+              message:
+                'A component takes what it needs from another as a typed prop, not by importing its file.',
             },
           ],
         },
