@@ -106,7 +106,7 @@ export function schemaPin(entry: K8sSchemaLockEntry | HelmSchemaLockEntry): Pinn
   return { url: entry.url, sha256: entry.sha256, mirrorPath: entry.file };
 }
 
-/** Mirror variables of CONVENTIONS.md, by the kind of file they mirror. */
+/** Mirror variables (README, first lines), by the kind of file they mirror. */
 export const MIRROR_VARS = {
   crds: 'OUCHI_CRD_MIRROR',
   k8s: 'OUCHI_K8S_SCHEMAS',
