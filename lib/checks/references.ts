@@ -335,6 +335,24 @@ const READERS: Readonly<Record<string, Reader>> = {
         refs.push({ target: { kind: 'Secret', namespace: ns, name: value }, field: `parameters["${key}"]` });
       }
     }
+    // Rook's provisioners serve a StorageClass from a pool or object store of a Ceph cluster.
+    const provisioner = str((o as Json).provisioner) ?? '';
+    const pool = str(parameters.pool);
+    const clusterId = str(parameters.clusterID);
+    if (provisioner.endsWith('.rbd.csi.ceph.com') && pool !== undefined && clusterId !== undefined) {
+      refs.push({
+        target: { kind: 'CephBlockPool', namespace: clusterId, name: pool },
+        field: 'parameters["pool"]',
+      });
+    }
+    const store = str(parameters.objectStoreName);
+    const storeNamespace = str(parameters.objectStoreNamespace);
+    if (provisioner.endsWith('.ceph.rook.io/bucket') && store !== undefined && storeNamespace !== undefined) {
+      refs.push({
+        target: { kind: 'CephObjectStore', namespace: storeNamespace, name: store },
+        field: 'parameters["objectStoreName"]',
+      });
+    }
     return refs;
   },
   // VictoriaMetrics: where VMAgent writes and where VMAlert reads, writes and notifies.
