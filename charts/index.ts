@@ -16,7 +16,8 @@ import { KubeStateMetrics } from './kube-state-metrics';
 import { Loki, LOGGING_NAMESPACE, LOKI_SERVICE } from './loki';
 import { Moco, MOCO_NAMESPACE } from './moco';
 import { NodeExporter, NODE_EXPORTER_NAMESPACE } from './node-exporter';
-import { VictoriaMetrics } from './victoria-metrics';
+import { alertmanagerService, VictoriaMetrics } from './victoria-metrics';
+import { inClusterUrl } from '../lib/checks/service-urls';
 import { RookCeph, ROOK_NAMESPACE } from './rook-ceph';
 import { SealedSecrets } from './sealed-secrets';
 import { Topolvm } from './topolvm';
@@ -65,6 +66,7 @@ export function buildPlatform(
   const loki = new Loki(platform);
   new FluentBit(platform, {
     loki: { host: `${LOKI_SERVICE.name}.${LOGGING_NAMESPACE}.svc`, port: LOKI_SERVICE.port },
+    alertmanager: inClusterUrl(alertmanagerService(victoriaMetrics.alertmanager)),
   });
   const grafana = new Grafana(platform, {
     datasources: [
