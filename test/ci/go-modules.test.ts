@@ -3,7 +3,7 @@
  * is not tidy, which it leaves as it found it) and what it passes. It runs the real Go toolchains.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { debianGo } from '../../lib/versions';
 import { ROOT, withTempDir } from '../support/site';
@@ -83,6 +83,8 @@ const MAIN = 'package main\n\nfunc main() {}\n';
       expect(result.status).toBe(0);
       expect(result.stdout).toContain(`-- oldest: ${debian} (go${debianGo}.`);
       expect(result.stdout.match(/^ok\s+x\s/gm)).toHaveLength(2);
+      // Nothing was written into the module (a built binary goes to a scratch directory).
+      expect(readdirSync(dir).sort()).toEqual(['go.mod', 'go.sum', 'main.go', 'main_test.go']);
       expect(result.stdout).toMatch(
         /every module verified, tidy, vetted, tested, and builds with go \S+ and its oldest Go\n$/,
       );
