@@ -415,7 +415,7 @@ suite('multi-platform image builds (buildah, registry, skopeo, qemu)', () => {
         (e: { stderr?: string }) => e.stderr ?? String(e),
       );
       expect(uncached).toContain('go mod download');
-    expect(uncached).toContain('github.com/fluent/fluent-bit-go');
+      expect(uncached).toContain('github.com/fluent/fluent-bit-go');
     },
     10 * 60_000,
   );
