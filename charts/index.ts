@@ -56,7 +56,7 @@ export function buildPlatform(
   const victoriaMetrics = new VictoriaMetrics(platform, { storageClass: topolvm.storageClass });
   new KubeStateMetrics(platform, { namespace: victoriaMetrics.namespace });
   const loki = new Loki(platform, { s3: rookCeph.s3, storageClass: topolvm.storageClass });
-  new FluentBit(platform, { loki: loki.service });
+  new FluentBit(platform, { loki: loki.service, alertmanager: victoriaMetrics.alertmanagerService });
   const grafana = new Grafana(platform, { datasources: [victoriaMetrics.datasource, loki.datasource] });
   addUserApps(platform);
   platform.complete();

@@ -25,7 +25,7 @@ import {
 } from '../imports/operator.victoriametrics.com';
 import { vmService } from '../lib/checks/operator-services';
 import { inClusterUrl, type ServiceAddress } from '../lib/checks/service-urls';
-import type { DatasourceTarget, StorageClassRef } from '../lib/manifest/refs';
+import { serviceRef, type DatasourceTarget, type ServiceRef, type StorageClassRef } from '../lib/manifest/refs';
 import type { SiteSpec } from '../lib/site/schema';
 import { charts } from '../lib/versions';
 import { WATCHDOG_ALERTS, type AlertGroup } from './lib/alert-rules';
@@ -128,6 +128,8 @@ export class VictoriaMetrics extends Component<VictoriaMetricsValues> implements
   readonly alertmanager: VmAlertmanager;
   /** What Grafana queries: vmselect's Prometheus API. */
   readonly datasource: DatasourceTarget;
+  /** VMAlertmanager's Service, where alerts are posted. */
+  readonly alertmanagerService: ServiceRef;
 
   constructor(platform: Platform, props: VictoriaMetricsProps) {
     super(platform, {
@@ -265,6 +267,8 @@ export class VictoriaMetrics extends Component<VictoriaMetricsValues> implements
       });
     }
     this.datasource = { name: 'VictoriaMetrics', type: 'prometheus', url: this.cluster.selectUrl };
+    const alertmanager = alertmanagerService(this.alertmanager);
+    this.alertmanagerService = serviceRef(alertmanager.name, alertmanager.namespace, alertmanager.port);
   }
 
   /** The platform's scrape targets as VMPodScrapes and VMServiceScrapes, its alert rules as one VMRule. */

@@ -63,7 +63,7 @@ function arm64Toolchain(work: string): { root: string; goroot: string } {
 function main(): void {
   const work = mkdtempSync(join(tmpdir(), 'ouchi-bench-images-'));
   try {
-    const base = { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod', HOME: work };
+    const base = { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=readonly', HOME: work };
     const build = (goarch: string, cache: string) => () =>
       sh(
         'go',

@@ -68,6 +68,19 @@ export function placeholderRef(repository: string): string {
   return `${repository}${ZERO_DIGEST}`;
 }
 
+/**
+ * `repository@sha256:…` taken apart, for charts that want the repository and the digest as two
+ * values (and put them back together as exactly this ref).
+ */
+export function splitDigestRef(ref: string): { repository: string; digest: string } {
+  const at = ref.lastIndexOf('@');
+  const digest = ref.slice(at + 1);
+  if (at <= 0 || !/^sha256:[0-9a-f]{64}$/.test(digest)) {
+    throw new Error(`image ${ref}: not repository@sha256:<64 hex>; take it from platform.image()`);
+  }
+  return { repository: ref.slice(0, at), digest };
+}
+
 /** True for an entry that records no build: flagged a placeholder, or the all-zero digest. */
 export function isPlaceholder(entry: ImageLockEntry): boolean {
   return entry.placeholder === true || entry.ref.endsWith(ZERO_DIGEST);

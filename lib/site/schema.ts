@@ -3,6 +3,7 @@
  * cdk8s (every component) both read. Shapes only; rules that relate two fields live in checks.ts.
  */
 import { z } from 'zod';
+import { re2Problem } from '../images/re2';
 import { parseCidr, parseIp } from '../net/ipv4';
 import { relativePathProblem } from '../output/inside';
 import {
@@ -117,6 +118,50 @@ export const nodeSchema = z
       })
       .strict()
       .describe('The disk, or the rest of the boot disk, reserved for TopoLVM.'),
+  })
+  .strict();
+
+/** Where a log alert reads lines: every container's log, or each node's kubelet journal. */
+export const LOG_ALERT_SOURCES = ['containers', 'kubelet'] as const;
+export type LogAlertSource = (typeof LOG_ALERT_SOURCES)[number];
+
+export const logAlertSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[A-Z][A-Za-z0-9]*$/, { error: 'must be an alert name in PascalCase, like GoPanic' })
+      .describe('The alert’s alertname label.'),
+    source: z
+      .enum(LOG_ALERT_SOURCES)
+      .default('containers')
+      .describe(
+        'containers: every container’s log, the alert labelled namespace, pod and container. kubelet: the kubelet’s journal on every node, labelled node.',
+      ),
+    regex: z
+      .string()
+      .superRefine((pattern, ctx) => {
+        const problem = re2Problem(pattern);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .describe('RE2 pattern (Go regexp syntax) a line must match to fire, e.g. ^panic:'),
+    key: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, {
+        error: 'must be a record key, or a dotted path like kubernetes.labels.app',
+      })
+      .optional()
+      .describe(
+        'Record key the pattern is matched against. Default: log for containers (a JSON line is merged into the record, so match its message key instead), MESSAGE for kubelet.',
+      ),
+    severity: z
+      .enum(['critical', 'warning', 'info'])
+      .default('warning')
+      .describe('The alert’s severity label.'),
+    resolveAfter: z
+      .string()
+      .regex(/^[1-9]\d*[smh]$/, { error: 'must be a duration like 15m, 30s or 2h' })
+      .default('15m')
+      .describe('The alert resolves this long after its last matching line.'),
   })
   .strict();
 
@@ -363,9 +408,27 @@ export const siteSchema = z
     logging: z
       .object({
         retention: formatted(logRetentionProblem).default('744h').describe('How long Loki keeps logs.'),
+        alerts: z
+          .array(logAlertSchema)
+          .default([])
+          .superRefine((rules, ctx) => {
+            rules.forEach((rule, i) => {
+              const first = rules.findIndex((r) => r.name === rule.name);
+              if (first < i) {
+                ctx.addIssue({
+                  code: 'custom',
+                  path: [i, 'name'],
+                  message: `is the name of logging.alerts[${first}] too; give each rule its own name`,
+                });
+              }
+            });
+          })
+          .describe(
+            'Log lines that raise an alert: Fluent Bit’s alertmanager output (images/fluent-bit-plugin) posts them to VMAlertmanager, which routes them like any other alert.',
+          ),
       })
       .strict()
-      .default({ retention: '744h' }),
+      .default({ retention: '744h', alerts: [] }),
     grafana: z
       .object({
         loginForm: z
@@ -454,6 +517,7 @@ export type NodeSpec = SiteSpec['nodes'][number];
 export type PowerSpec = NodeSpec['power'];
 export type RangeSpec = z.output<typeof ipRangeSchema>;
 export type ImageBuildSpec = z.output<typeof imageBuildSchema>;
+export type LogAlertSpec = z.output<typeof logAlertSchema>;
 
 /** JSON Schema of the site file, for editors (`# yaml-language-server: $schema=...`). */
 export function siteJsonSchema(): Record<string, unknown> {

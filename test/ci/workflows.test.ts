@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { COMMENT_MARKER } from '../../lib/diff/manifest-diff';
+import { debianGo } from '../../lib/versions';
 import { ROOT } from '../support/site';
 
 const WORKFLOWS = join(ROOT, '.github', 'workflows');
@@ -53,6 +54,12 @@ describe('GitHub Actions workflows', () => {
       .filter(Boolean);
     expect(runs).toEqual(expect.arrayContaining(['npm run typecheck', 'npm run lint', 'npm test']));
     expect(runs.some((r: string) => r.startsWith('npm install'))).toBe(true);
+    // The Go modules are checked with the oldest Go their go lines name.
+    expect(runs).toContain('bash .ci/go-modules');
+    const setupGo = load('ci.yml').jobs.test.steps.find((s: any) =>
+      String(s.uses).startsWith('actions/setup-go@'),
+    );
+    expect(setupGo.with['go-version']).toBe(debianGo);
   });
 
   it('preview comments one Pulumi preview per stack, edited in place, and posts one manifest diff', () => {

@@ -3,19 +3,23 @@
  * the build args the Pulumi component passes, joins each pair into a manifest list, and pushes it to a
  * real registry (Debian's docker-registry on 127.0.0.1). skopeo then proves the index holds both
  * platforms and each layer's binary has its platform's ELF machine; the arm64 hello answers HTTP under
- * qemu-aarch64-static run explicitly; readelf finds the plugin's exported FLBPlugin* symbols.
+ * qemu-aarch64-static run explicitly; readelf finds the plugin's exported FLBPlugin* symbols, and the
+ * Go proxy harness runs each platform's plugin (arm64 under qemu) against a real Alertmanager.
  *
  * No base image can be pulled here, so the stand-ins are local: the build stage's "Go image" is an empty
- * image whose /usr is the host's (bind-mounted read-only: Go, gcc and the aarch64 cross gcc), the final
- * stages are scratch or an empty Fluent Bit layout. binfmt_misc has no qemu-aarch64 entry, so any RUN
- * step that needed emulation would fail the build.
+ * image whose /usr is the host's (bind-mounted read-only: Debian's Go 1.19, the oldest the go lines
+ * name, gcc and the aarch64 cross gcc) and whose module proxy is a directory the test fills with
+ * `go mod download` (GOPROXY=file:///goproxy, mounted read-only), the final stages are scratch or an
+ * empty Fluent Bit layout. binfmt_misc has no qemu-aarch64 entry, so any RUN step that needed
+ * emulation would fail the build.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import {
+  appendFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -28,6 +32,8 @@ import { promisify } from 'node:util';
 import { buildArgs, imagePaths } from '../../lib/images/build';
 import type { ImageBuildSpec } from '../../lib/site/schema';
 import { exampleSite, ROOT } from '../support/site';
+import { expectScenario, runScenario } from './harness/scenario';
+import { compileHarness, HARNESS_TOOLS } from './harness/support';
 
 const run = promisify(execFile);
 const TOOLS = [
@@ -39,6 +45,7 @@ const TOOLS = [
   'qemu-aarch64-static',
   'readelf',
   'tar',
+  ...HARNESS_TOOLS,
 ];
 const PLATFORMS = ['amd64', 'arm64'] as const;
 const ELF_MACHINE: Record<(typeof PLATFORMS)[number], number> = { amd64: 0x3e, arm64: 0xb7 };
@@ -161,6 +168,7 @@ suite('multi-platform image builds (buildah, registry, skopeo, qemu)', () => {
     arch: string,
     dirs: string[],
     links: Record<string, string> = {},
+    env: string[] = [],
   ): Promise<void> {
     const { stdout: container } = await buildah(['from', '--arch', arch, 'scratch']);
     const { stdout: mount } = await buildah(['mount', container.trim()]);
@@ -175,9 +183,39 @@ suite('multi-platform image builds (buildah, registry, skopeo, qemu)', () => {
       'linux',
       '--env',
       'PATH=/usr/local/bin:/usr/bin:/bin',
+      ...env.flatMap((e) => ['--env', e]),
       container.trim(),
     ]);
     await buildah(['commit', '--quiet', container.trim(), name]);
+  }
+
+  /** One platform's build, keeping its layers for later builds (`--layers`). */
+  async function build(
+    tag: string,
+    context: string,
+    arch: string,
+    args: Record<string, string>,
+    options: { proxy?: string; cache?: boolean } = {},
+  ) {
+    return buildah([
+      'build',
+      '--quiet',
+      '--pull=never',
+      '--layers',
+      ...(options.cache === false ? ['--no-cache'] : []),
+      '--isolation',
+      'chroot',
+      '--platform',
+      `linux/${arch}`,
+      '--volume',
+      '/usr:/usr:ro',
+      '--volume',
+      `${options.proxy ?? goProxy}:/goproxy:ro`,
+      ...Object.entries(args).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
+      '-t',
+      tag,
+      context,
+    ]);
   }
 
   async function buildAndPush(
@@ -189,22 +227,7 @@ suite('multi-platform image builds (buildah, registry, skopeo, qemu)', () => {
     await buildah(['manifest', 'create', list]);
     for (const arch of PLATFORMS) {
       const tag = `localhost/ouchi-e2e/${image}:${arch}`;
-      const buildArgs = Object.entries(args(arch)).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
-      await buildah([
-        'build',
-        '--quiet',
-        '--pull=never',
-        '--isolation',
-        'chroot',
-        '--platform',
-        `linux/${arch}`,
-        '--volume',
-        '/usr:/usr:ro',
-        ...buildArgs,
-        '-t',
-        tag,
-        context,
-      ]);
+      await build(tag, context, arch, args(arch));
       await buildah(['manifest', 'add', '--arch', arch, '--os', 'linux', list, tag]);
     }
     const ref = `${registryHost}/ouchi/${image}:e2e`;
@@ -213,6 +236,12 @@ suite('multi-platform image builds (buildah, registry, skopeo, qemu)', () => {
   }
 
   const refs: Record<string, string> = {};
+  let goProxy: string;
+  const pluginArgs = (arch: string) =>
+    componentArgs('fluent-bit-plugin', {
+      GO_IMAGE: 'localhost/ouchi-e2e/go-list',
+      FLUENT_BIT_IMAGE: `localhost/ouchi-e2e/fluent-bit:${arch}`,
+    });
 
   beforeAll(async () => {
     expect(existsSync(BINFMT)).toBe(false);
@@ -227,10 +256,25 @@ suite('multi-platform image builds (buildah, registry, skopeo, qemu)', () => {
     registry = spawn('docker-registry', ['serve', config], { stdio: 'ignore' });
     await waitForHttp(`http://${registryHost}/v2/`, 20_000);
 
-    // The build stage's Go image: empty but for the usual symlinks into /usr (bind-mounted from the host).
+    // The module proxy the Go image points at: what `go mod download` fetched for each module.
+    const modCache = join(work, 'gomodcache');
+    for (const module of ['hello', 'fluent-bit-plugin']) {
+      await run('go', ['mod', 'download'], {
+        cwd: join(ROOT, 'images', module),
+        env: { ...process.env, GOMODCACHE: modCache, GOFLAGS: '-mod=readonly' },
+      });
+    }
+    goProxy = join(modCache, 'cache', 'download');
+    mkdirSync(goProxy, { recursive: true });
+
+    // The build stage's Go image: empty but for the usual symlinks into /usr (bind-mounted from the
+    // host) and, like the golang image, GOPATH=/go; its GOPROXY is the directory above.
     const goLinks = { bin: 'usr/bin', lib: 'usr/lib', lib64: 'usr/lib64', sbin: 'usr/sbin' };
     for (const arch of PLATFORMS)
-      await standIn(`localhost/ouchi-e2e/go:${arch}`, arch, ['tmp', 'usr', 'etc'], goLinks);
+      await standIn(`localhost/ouchi-e2e/go:${arch}`, arch, ['tmp', 'usr', 'etc', 'go'], goLinks, [
+        'GOPATH=/go',
+        'GOPROXY=file:///goproxy',
+      ]);
     await buildah(['manifest', 'create', 'localhost/ouchi-e2e/go-list']);
     for (const arch of PLATFORMS) {
       await buildah([
@@ -251,11 +295,10 @@ suite('multi-platform image builds (buildah, registry, skopeo, qemu)', () => {
     refs.hello = await buildAndPush('hello', join(ROOT, 'images', 'hello'), () =>
       componentArgs('hello', { GO_IMAGE: 'localhost/ouchi-e2e/go-list', BASE_IMAGE: 'scratch' }),
     );
-    refs.plugin = await buildAndPush('fluent-bit-plugin', join(ROOT, 'images', 'fluent-bit-plugin'), (arch) =>
-      componentArgs('fluent-bit-plugin', {
-        GO_IMAGE: 'localhost/ouchi-e2e/go-list',
-        FLUENT_BIT_IMAGE: `localhost/ouchi-e2e/fluent-bit:${arch}`,
-      }),
+    refs.plugin = await buildAndPush(
+      'fluent-bit-plugin',
+      join(ROOT, 'images', 'fluent-bit-plugin'),
+      pluginArgs,
     );
   }, 20 * 60_000);
 
@@ -320,9 +363,9 @@ suite('multi-platform image builds (buildah, registry, skopeo, qemu)', () => {
   });
 
   it.each(PLATFORMS)(
-    'the plugin for %s exports the FLBPlugin* entry points, built for that machine',
+    'the plugin for %s exports the FLBPlugin* entry points, built for that machine, and its plugins.conf loads it',
     async (arch) => {
-      const so = await fileFromRegistry(refs.plugin, arch, 'fluent-bit/plugins/out_ouchi.so', work);
+      const so = await fileFromRegistry(refs.plugin, arch, 'fluent-bit/plugins/out_alertmanager.so', work);
       expect(elfMachine(so)).toBe(ELF_MACHINE[arch]);
       const { stdout } = await run('readelf', ['--dyn-syms', '--wide', so]);
       const exported = stdout
@@ -331,13 +374,49 @@ suite('multi-platform image builds (buildah, registry, skopeo, qemu)', () => {
         .map((l) => l.trim().split(/\s+/).pop())
         .sort();
       expect(exported).toEqual([
-        'FLBPluginExit',
-        'FLBPluginFlush',
+        'FLBPluginExitCtx',
         'FLBPluginFlushCtx',
         'FLBPluginInit',
         'FLBPluginRegister',
+        'FLBPluginUnregister',
       ]);
-      expect(readdirSync(join(so, '..', '..', 'etc'))).toContain('plugins.conf');
+      expect(readFileSync(join(so, '..', '..', 'etc', 'plugins.conf'), 'utf8')).toBe(
+        '[PLUGINS]\n    Path /fluent-bit/plugins/out_alertmanager.so\n',
+      );
     },
+  );
+
+  it.each(PLATFORMS)(
+    'the plugin for %s, as the image ships it, runs under the Go proxy harness',
+    async (arch) => {
+      const so = await fileFromRegistry(refs.plugin, arch, 'fluent-bit/plugins/out_alertmanager.so', work);
+      const harness = await compileHarness(arch, work);
+      expectScenario(await runScenario(arch, harness, so, join(work, 'image')));
+    },
+    5 * 60_000,
+  );
+
+  it(
+    'reuses the module layer after a source change: the rebuild needs no module proxy',
+    async () => {
+      const edited = join(work, 'plugin-edited');
+      cpSync(join(ROOT, 'images', 'fluent-bit-plugin'), edited, { recursive: true });
+      appendFileSync(join(edited, 'main.go'), '\n// A source change.\n');
+      const empty = join(work, 'empty-proxy');
+      mkdirSync(empty);
+      const tag = 'localhost/ouchi-e2e/fluent-bit-plugin:edited';
+      await build(tag, edited, 'amd64', pluginArgs('amd64'), { proxy: empty });
+      // Control: without the layer cache, the same build must fetch the modules, and cannot.
+      const uncached = await build(`${tag}-uncached`, edited, 'amd64', pluginArgs('amd64'), {
+        proxy: empty,
+        cache: false,
+      }).then(
+        () => 'built',
+        (e: { stderr?: string }) => e.stderr ?? String(e),
+      );
+      expect(uncached).toContain('go mod download');
+      expect(uncached).toContain('github.com/fluent/fluent-bit-go');
+    },
+    10 * 60_000,
   );
 });

@@ -135,6 +135,7 @@ describe('the image lock → synth', () => {
       }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SynthError);
       expect((error as SynthError).problems).toEqual([
+        `image fluent-bit-plugin is not in images.lock/ouchi-home.json; pulumi up with the images layer writes it, or run: npm run images:lock -- --site ${EXAMPLE_SITE_FILE} (it reads pulumi stack output)`,
         `image hello is not in images.lock/ouchi-home.json; pulumi up with the images layer writes it, or run: npm run images:lock -- --site ${EXAMPLE_SITE_FILE} (it reads pulumi stack output)`,
       ]);
     });
@@ -143,6 +144,7 @@ describe('the image lock → synth', () => {
   it('fails when an app needs an image the site does not build, or the site names an unknown app', () => {
     const noImages = siteWith((s) => delete s.images);
     expect(buildPlatform(noImages, { imageLock: builtLock }).platform.problems).toEqual([
+      'logging.alerts: the alertmanager output is in the fluent-bit-plugin image, which site.yaml does not build; add { name: fluent-bit-plugin } to images.build',
       'image hello: site.yaml does not build it; add { name: hello } to images.build (and images.registry)',
     ]);
     const unknown = siteWith((s) => (s.apps = ['hello', 'crawler']));

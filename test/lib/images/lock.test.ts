@@ -6,6 +6,7 @@ import {
   parseImageLock,
   placeholderImages,
   readImageLock,
+  splitDigestRef,
   writeImageLock,
 } from '../../../lib/images/lock';
 import { exampleSite, ROOT, withTempDir } from '../../support/site';
@@ -75,5 +76,20 @@ describe('images.lock', () => {
     const lock = parseImageLock(text, file);
     expect(formatImageLock(lock)).toBe(text);
     expect(placeholderImages(lock)).toEqual(site.images!.build.map((b) => b.name).sort());
+  });
+
+  it('takes a digest ref apart into repository and digest, and refuses anything else', () => {
+    expect(splitDigestRef(ref('fluent-bit-plugin', 'c'))).toEqual({
+      repository: 'ghcr.io/ouchi-lab/fluent-bit-plugin',
+      digest: `sha256:${'c'.repeat(64)}`,
+    });
+    expect(splitDigestRef(`registry.lan:5000/lab/x@sha256:${'1'.repeat(64)}`).repository).toBe(
+      'registry.lan:5000/lab/x',
+    );
+    for (const bad of ['ghcr.io/ouchi-lab/x:latest', `@sha256:${'a'.repeat(64)}`, 'ghcr.io/x@sha256:abc']) {
+      expect(() => splitDigestRef(bad)).toThrow(
+        `image ${bad}: not repository@sha256:<64 hex>; take it from platform.image()`,
+      );
+    }
   });
 });
