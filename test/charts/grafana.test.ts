@@ -3,17 +3,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildPlatform } from '../../charts';
 import { LOGGING_NAMESPACE, LOKI_SERVICE } from '../../charts/loki';
-import { renderPlatform } from '../../charts/render';
 import { checkReferences } from '../../lib/checks/references';
 import { GITHUB_OAUTH } from '../../lib/endpoints';
 import { parseServiceUrl } from '../../lib/checks/service-urls';
 import { dashboards } from '../../lib/versions';
-import { render } from '../support/render';
+import { parse } from 'yaml';
+import { folders, objectsOf, render, renderManifests, valuesOf } from '../support/render';
 import { exampleSite, ROOT, siteWith } from '../support/site';
 
 describe('Grafana', () => {
-  const out = render();
-  const grafana = out.get('grafana-config/grafana-grafana.yaml');
+  let out: Map<string, any>;
+  let grafana: any;
+  beforeAll(async () => {
+    out = await render();
+    grafana = out.get('grafana-config/grafana-grafana.yaml');
+  });
 
   it('logs in with GitHub, restricted to the site’s org, with anonymous access off', () => {
     const config = grafana.spec.config;
@@ -39,7 +43,7 @@ describe('Grafana', () => {
   });
 
   it('shows the login form when the site asks for it', () => {
-    const config = render(siteWith((s) => (s.grafana = { loginForm: true }))).get(
+    const config = folders(siteWith((s) => (s.grafana = { loginForm: true }))).get(
       'grafana-config/grafana-grafana.yaml',
     ).spec.config;
     expect(config.auth.disable_login_form).toBe('false');
@@ -61,9 +65,9 @@ describe('Grafana', () => {
     expect(JSON.stringify(grafana.spec.config)).not.toMatch(/client_secret|client_id/);
   });
 
-  it('points its datasources at the vmselect and Loki Services, and both resolve', () => {
-    const { platform, components } = buildPlatform(exampleSite());
-    const manifests = renderPlatform(platform);
+  it('points its datasources at the vmselect and Loki Services, and both resolve', async () => {
+    const { components } = buildPlatform(exampleSite());
+    const manifests = await renderManifests();
     const get = (file: string) => manifests.find((m) => m.file === file)!.object as any;
     const metrics = get('grafana-config/grafanadatasource-victoriametrics.yaml').spec.datasource;
     expect(metrics).toMatchObject({
@@ -85,13 +89,25 @@ describe('Grafana', () => {
       scheme: 'http',
       path: '',
     });
-    // Loki's Service comes from its chart, so its Application declares it.
-    expect(get('apps/application-loki.yaml').metadata.annotations['ouchi.dev/provides']).toBe(
-      `Service/${LOGGING_NAMESPACE}/${LOKI_SERVICE.name}`,
-    );
+    // Loki's Service comes from its chart, rendered into the loki folder, on the port the URL names.
+    const service = get(`loki/service-${LOKI_SERVICE.name}.yaml`);
+    expect(service.metadata.namespace).toBe(LOGGING_NAMESPACE);
+    expect(service.spec.ports).toContainEqual(expect.objectContaining({ port: LOKI_SERVICE.port }));
     expect(checkReferences(manifests)).toEqual([]);
-    const values = get('apps/application-loki.yaml').spec.sources[0].helm.valuesObject;
-    expect(values.deploymentMode).toBe('SingleBinary');
+    // The reference resolves from the rendered Service itself, not from a declaration.
+    const undeclared = manifests.map((m) => {
+      if (m.file !== 'apps/application-loki.yaml') return m;
+      const metadata = m.object.metadata as { annotations: Record<string, string> };
+      const { ['ouchi.dev/provides']: declared, ...annotations } = metadata.annotations;
+      expect(declared).toBeDefined();
+      return { ...m, object: { ...m.object, metadata: { ...metadata, annotations } } };
+    });
+    expect(checkReferences(undeclared)).toEqual([]);
+    expect(checkReferences(undeclared.filter((m) => m.object !== service))).toEqual([
+      `grafana-config/grafanadatasource-loki.yaml: GrafanaDatasource grafana/loki: spec.datasource.url refers to Service ${LOGGING_NAMESPACE}/${LOKI_SERVICE.name}, which nothing in this site creates (no object, and no Application declares it in ouchi.dev/provides)`,
+    ]);
+    expect(valuesOf(exampleSite(), 'loki').deploymentMode).toBe('SingleBinary');
+    expect(get('loki/statefulset-loki.yaml').spec.template.spec.containers[0].args).toContain('-target=all');
   });
 
   it('loads dashboards by grafana.com id and revision, each selecting this Grafana', () => {
@@ -162,8 +178,14 @@ describe('Grafana', () => {
 });
 
 describe('Loki and Fluent Bit', () => {
-  const out = render();
-  const values = out.get('apps/application-loki.yaml').spec.sources[0].helm.valuesObject;
+  const values = valuesOf(exampleSite(), 'loki');
+  let out: Map<string, any>;
+  /** Loki's configuration file, as the chart renders it into its ConfigMap. */
+  let lokiConfig: any;
+  beforeAll(async () => {
+    out = await render();
+    lokiConfig = parse(objectsOf(out, 'loki').get('ConfigMap/loki').data['config.yaml']);
+  });
 
   it('stores chunks in the bucket of its ObjectBucketClaim, with the claim’s credentials', () => {
     const claim = out.get('loki/objectbucketclaim-loki-chunks.yaml');
@@ -176,22 +198,32 @@ describe('Loki and Fluent Bit', () => {
     expect(values.loki.storage.s3.endpoint).toBe('rook-ceph-rgw-ouchi-s3.rook-ceph.svc:80');
     expect(values.singleBinary.extraEnvFrom).toEqual([{ secretRef: { name: claim.metadata.name } }]);
     expect(values.singleBinary.extraArgs).toContain('-config.expand-env=true');
+    expect(lokiConfig.common.storage.s3).toMatchObject({
+      bucketnames: 'loki-ouchi-home',
+      endpoint: 'rook-ceph-rgw-ouchi-s3.rook-ceph.svc:80',
+    });
+    const [container] = out.get('loki/statefulset-loki.yaml').spec.template.spec.containers;
+    expect(container.envFrom).toEqual([{ secretRef: { name: claim.metadata.name } }]);
+    expect(container.args).toContain('-config.expand-env=true');
   });
 
-  it('keeps logs as long as the site says', () => {
+  it('keeps logs as long as the site says', async () => {
     expect(values.loki.limits_config.retention_period).toBe('744h');
     expect(values.loki.compactor.retention_enabled).toBe(true);
-    const other = render(siteWith((s) => (s.logging = { retention: '168h' }))).get(
-      'apps/application-loki.yaml',
-    );
-    expect(other.spec.sources[0].helm.valuesObject.loki.limits_config.retention_period).toBe('168h');
+    expect(lokiConfig.limits_config.retention_period).toBe('744h');
+    expect(lokiConfig.compactor.retention_enabled).toBe(true);
+    const site = siteWith((s) => (s.logging = { retention: '168h' }));
+    expect(valuesOf(site, 'loki').loki.limits_config.retention_period).toBe('168h');
+    const other = objectsOf(await render(site), 'loki').get('ConfigMap/loki');
+    expect(parse(other.data['config.yaml']).limits_config.retention_period).toBe('168h');
   });
 
   it('ships logs from Fluent Bit to the Loki Service', () => {
-    const outputs = out.get('apps/application-fluent-bit.yaml').spec.sources[0].helm.valuesObject.config
-      .outputs;
+    const outputs = valuesOf(exampleSite(), 'fluent-bit').config.outputs;
     expect(outputs).toContain('Name        loki');
     expect(outputs).toContain('Host        loki.logging.svc');
     expect(outputs).toContain('Port        3100');
+    const conf = objectsOf(out, 'fluent-bit').get('ConfigMap/fluent-bit').data['fluent-bit.conf'];
+    expect(conf).toContain(outputs);
   });
 });

@@ -1,16 +1,18 @@
 import { Chart } from 'cdk8s';
-import { buildPlatform } from '../../charts';
-import { renderPlatform } from '../../charts/render';
 import { RGW_SERVICE, ROOK_NAMESPACE } from '../../charts/rook-ceph';
 import { checkReferences, referencesOf } from '../../lib/checks/references';
 import { MysqlCluster } from '../../charts/lib/mysql-cluster';
 import { Platform } from '../../charts/lib/platform';
-import { render, wave } from '../support/render';
+import { render, renderManifests, wave } from '../support/render';
 import { exampleSite, siteWith } from '../support/site';
 
 describe('MOCO', () => {
-  const out = render();
-  const cluster = out.get('moco-config/mysqlcluster-crawler.yaml');
+  let out: Map<string, any>;
+  let cluster: any;
+  beforeAll(async () => {
+    out = await render();
+    cluster = out.get('moco-config/mysqlcluster-crawler.yaml');
+  });
 
   it('names the claim template mysql-data, 10Gi on TopoLVM by default', () => {
     expect(cluster.spec.volumeClaimTemplates).toEqual([
@@ -44,8 +46,8 @@ describe('MOCO', () => {
     ).toBeDefined();
   });
 
-  it('has the reference check follow the backup wiring, and name what a broken one misses', () => {
-    const manifests = renderPlatform(buildPlatform(exampleSite()).platform);
+  it('has the reference check follow the backup wiring, and name what a broken one misses', async () => {
+    const manifests = await renderManifests();
     const get = (file: string) => manifests.find((m) => m.file === file)!.object;
     expect(referencesOf(get('moco-config/backuppolicy-crawler-backup.yaml')).slice(1)).toEqual([
       {

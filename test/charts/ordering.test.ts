@@ -1,14 +1,14 @@
 import { ArgoCd } from '../../charts/argocd';
+import { assemble } from '../../charts/assemble';
 import { CertManager } from '../../charts/cert-manager';
 import { Contour } from '../../charts/contour';
 import { ExternalDns } from '../../charts/external-dns';
 import { Platform } from '../../charts/lib/platform';
-import { renderPlatform } from '../../charts/render';
 import { SealedSecrets } from '../../charts/sealed-secrets';
 import { synthChecks } from '../../charts/synth';
-import { buildPlatform } from '../../charts';
 import { createValidator } from '../../lib/validate';
 import type { SchemaSet } from '../../lib/validate/sources';
+import { renderManifests, wave } from '../support/render';
 import { exampleSite } from '../support/site';
 
 let schemas: SchemaSet;
@@ -17,21 +17,25 @@ beforeAll(async () => {
 });
 
 describe('sync order of the platform', () => {
-  it('passes for the example site', () => {
-    expect(synthChecks(renderPlatform(buildPlatform(exampleSite()).platform), schemas)).toEqual([]);
+  it('passes for the example site', async () => {
+    expect(synthChecks(await renderManifests(), schemas)).toEqual([]);
   });
 
-  it('fails when cert-manager is moved after the Application that holds Certificates', () => {
+  it('fails when cert-manager is moved after the Application that holds Certificates', async () => {
     const platform = new Platform(exampleSite());
     new ArgoCd(platform);
     new SealedSecrets(platform);
-    new CertManager(platform, { wave: 2 });
+    const configWave = platform.applications.find((r) => r.name === 'argocd-config')!.wave;
+    new CertManager(platform, { wave: configWave });
     new Contour(platform);
     new ExternalDns(platform);
-    platform.finalize();
-    // cert-manager-config follows cert-manager to wave 3 and stays in order; argocd-config does not.
-    expect(synthChecks(renderPlatform(platform), schemas)).toEqual([
-      'Application argocd-config (wave 2) holds a Certificate whose CRD Application cert-manager installs in wave 2; argocd-config must sync in a later wave than cert-manager',
+    const assembled = await assemble(platform, { schemas });
+    expect(assembled.problems).toEqual([]);
+    const byFile = new Map(assembled.manifests.map((m) => [m.file, m.object]));
+    // cert-manager-config follows cert-manager and stays in order; argocd-config does not.
+    expect(wave(byFile.get('apps/application-cert-manager-config.yaml'))).toBeGreaterThan(configWave);
+    expect(synthChecks(assembled.manifests, schemas)).toEqual([
+      `Application argocd-config (wave ${configWave}) holds a Certificate whose CRD Application cert-manager applies in wave ${configWave}; argocd-config must sync in a later wave than cert-manager`,
     ]);
   });
 });

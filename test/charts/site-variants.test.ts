@@ -84,12 +84,30 @@ describe('site variants, synthesized and checked end to end', () => {
         power: { type: 'amt', address: '192.168.10.55' },
       });
     });
-    const issuers = result.manifests
-      .filter(
-        (m) =>
-          m.object.kind === 'Certificate' && m.file !== 'cert-manager-config/certificate-ouchi-root-ca.yaml',
-      )
-      .map((m) => (m.object.spec as { issuerRef: { name: string } }).issuerRef.name);
-    expect(new Set(issuers)).toEqual(new Set(['internal-ca']));
+    type Cert = { dnsNames?: string[]; issuerRef: { name: string; kind?: string } };
+    const certificates = result.manifests.filter((m) => m.object.kind === 'Certificate');
+    // The site's hosts get their certificates from the site issuer...
+    const hosts = certificates.filter((m) =>
+      ((m.object.spec as Cert).dnsNames ?? []).some((n) => n.endsWith(`.${result.site.domain}`)),
+    );
+    expect(hosts.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(hosts.map((m) => (m.object.spec as Cert).issuerRef.name))).toEqual(
+      new Set(['internal-ca']),
+    );
+    // ...and the charts' own (webhook and gRPC) certificates from an Issuer their folder renders.
+    for (const m of certificates.filter((c) => !hosts.includes(c))) {
+      if (m.file === 'cert-manager-config/certificate-ouchi-root-ca.yaml') continue;
+      const { issuerRef } = m.object.spec as Cert;
+      expect([m.file, issuerRef.kind ?? 'Issuer']).toEqual([m.file, 'Issuer']);
+      const folder = m.file.split('/')[0];
+      expect(
+        result.manifests.some(
+          (i) =>
+            i.file.startsWith(`${folder}/`) &&
+            i.object.kind === 'Issuer' &&
+            (i.object.metadata as { name: string }).name === issuerRef.name,
+        ),
+      ).toBe(true);
+    }
   });
 });

@@ -1,20 +1,34 @@
+import { parse } from 'yaml';
 import { DASHBOARD_SERVICE, RGW_SERVICE, ROOK_NAMESPACE } from '../../charts/rook-ceph';
 import { deviceClassGroups, topolvmValues } from '../../charts/topolvm';
 import { servicesCreatedBy } from '../../lib/checks/operator-services';
-import { render, valuesOf } from '../support/render';
+import { objectsOf, render, valuesOf } from '../support/render';
 import { exampleSite, siteWith } from '../support/site';
 
+/** The lvmd configuration a rendered lvmd ConfigMap holds. */
+const lvmdConfig = (configMap: any) => parse(configMap.data['lvmd.yaml']);
+
 describe('TopoLVM', () => {
+  let topolvm: Map<string, any>;
+  beforeAll(async () => {
+    topolvm = objectsOf(await render(), 'topolvm');
+  });
+
   it('makes one device class from the nodes’ volume-group disks, on the site’s volume group', () => {
-    const values = valuesOf(render().get('apps/application-topolvm.yaml'));
+    const values = valuesOf(exampleSite(), 'topolvm');
     expect(values.lvmd.deviceClasses).toEqual([
       { name: 'nvme', 'volume-group': 'ouchi-vg', default: true, 'spare-gb': 10 },
     ]);
     expect(values.lvmd.additionalConfigs).toEqual([]);
+    const configMaps = [...topolvm.values()].filter((o) => o.kind === 'ConfigMap');
+    expect(configMaps.map((c) => c.metadata.name)).toEqual(['topolvm-lvmd-0']);
+    expect(lvmdConfig(configMaps[0])['device-classes']).toEqual([
+      { name: 'nvme', 'volume-group': 'ouchi-vg', default: true, 'spare-gb': 10 },
+    ]);
   });
 
   it('makes the default StorageClass, binding on first consumer', () => {
-    const values = valuesOf(render().get('apps/application-topolvm.yaml'));
+    const values = valuesOf(exampleSite(), 'topolvm');
     expect(values.storageClasses).toEqual([
       {
         name: 'topolvm-nvme',
@@ -28,9 +42,18 @@ describe('TopoLVM', () => {
         },
       },
     ]);
+    const sc = topolvm.get('StorageClass/topolvm-nvme');
+    expect(sc).toMatchObject({
+      provisioner: 'topolvm.io',
+      volumeBindingMode: 'WaitForFirstConsumer',
+      allowVolumeExpansion: true,
+      reclaimPolicy: 'Delete',
+      parameters: { 'csi.storage.k8s.io/fstype': 'xfs', 'topolvm.io/device-class': 'nvme' },
+    });
+    expect(sc.metadata.annotations['storageclass.kubernetes.io/is-default-class']).toBe('true');
   });
 
-  it('gives each further disk kind its own lvmd config and StorageClass, selected by node label', () => {
+  it('gives each further disk kind its own lvmd config and StorageClass, selected by node label', async () => {
     const site = siteWith((s) => {
       s.nodes[3].lvm = { disk: '/dev/sdb' };
     });
@@ -50,12 +73,34 @@ describe('TopoLVM', () => {
       ['topolvm-nvme', true],
       ['topolvm-sata', false],
     ]);
+    const rendered = [...objectsOf(await render(site), 'topolvm').values()];
+    const lvmd = rendered.filter((o) => o.kind === 'DaemonSet' && /lvmd/.test(o.metadata.name));
+    expect(lvmd.map((d) => d.spec.template.spec.nodeSelector)).toEqual([
+      { 'ouchi.dev/topolvm-device-class': 'nvme' },
+      { 'ouchi.dev/topolvm-device-class': 'sata' },
+    ]);
+    const classes = rendered
+      .filter((o) => o.kind === 'ConfigMap')
+      .flatMap((c) => lvmdConfig(c)['device-classes'].map((d: any) => d.name));
+    expect(classes).toEqual(['nvme', 'sata']);
+    expect(
+      rendered
+        .filter((o) => o.kind === 'StorageClass')
+        .map((o) => [o.metadata.name, o.parameters['topolvm.io/device-class']]),
+    ).toEqual([
+      ['topolvm-nvme', 'nvme'],
+      ['topolvm-sata', 'sata'],
+    ]);
   });
 });
 
 describe('Rook/Ceph', () => {
-  const out = render();
-  const cluster = out.get('rook-ceph-config/cephcluster-rook-ceph.yaml');
+  let out: Map<string, any>;
+  let cluster: any;
+  beforeAll(async () => {
+    out = await render();
+    cluster = out.get('rook-ceph-config/cephcluster-rook-ceph.yaml');
+  });
 
   it('runs PVC-based OSDs on TopoLVM, one per node, and 3 mons on TopoLVM', () => {
     const set = cluster.spec.storage.storageClassDeviceSets[0];

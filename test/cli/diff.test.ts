@@ -88,8 +88,8 @@ describe('npm run diff on real commits', () => {
     const { comment } = await diff(commits.noDatabase, commits.pool);
     expect(comment).toContain('**0 added, 1 changed, 0 removed** in 1 Application(s).');
     expect(comment).toContain('| `metallb-config` | 0 | 1 | 0 |');
-    expect(comment).toContain('-    - 192.168.10.200-192.168.10.239');
-    expect(comment).toContain('+    - 192.168.10.200-192.168.10.229');
+    expect(comment).toContain('-    - "192.168.10.200-192.168.10.239"');
+    expect(comment).toContain('+    - "192.168.10.200-192.168.10.229"');
   }, 300_000);
 
   it('a new component gives an added section', async () => {

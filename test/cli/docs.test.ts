@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { componentTable, sampleDiff, withComponentTable, withSampleDiff } from '../../cli/docs';
 import { INTERNAL_CA } from '../../charts/cert-manager';
 import { CERT_MANAGER_NAMESPACE } from '../../lib/naming';
-import { render } from '../support/render';
+import { folders } from '../support/render';
 import { ROOT } from '../support/site';
 
 describe('README component table', () => {
@@ -48,7 +48,7 @@ describe('README internal CA', () => {
     expect(readme).toContain(
       `kubectl -n ${CERT_MANAGER_NAMESPACE} get secret ${INTERNAL_CA.secretName} -o jsonpath`,
     );
-    const issuer = render().get(`cert-manager-config/clusterissuer-${INTERNAL_CA.issuer}.yaml`);
+    const issuer = folders().get(`cert-manager-config/clusterissuer-${INTERNAL_CA.issuer}.yaml`);
     expect(issuer.spec.ca.secretName).toBe(INTERNAL_CA.secretName);
   });
 });

@@ -7,6 +7,8 @@ import { writeImageLock } from '../../lib/images/lock';
 import { EXAMPLE_SITE_FILE } from '../support/site';
 
 const ID = ['-c', 'user.name=test', '-c', 'user.email=test@example.invalid'];
+// Each publish is a whole synth (every chart rendered, every object validated): slow on a busy machine.
+jest.setTimeout(300_000);
 
 describe('npm run gitops:publish (real git repos)', () => {
   let work: string;

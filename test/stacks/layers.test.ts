@@ -2,6 +2,7 @@ import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import {
+  allowTransforms,
   bothPlatformsPushed,
   dockerBuildState,
   isSecretInput,
@@ -18,6 +19,7 @@ const resources = recordResources((type, inputs) => {
   if (type === 'tls:index/selfSignedCert:SelfSignedCert') return { certPem: 'MOCK CERT' };
   return dockerBuildState(type, inputs);
 }, bothPlatformsPushed);
+allowTransforms();
 pulumi.runtime.setAllConfig(
   {
     'ouchi:registryUsername': 'ouchi-bot',
@@ -34,6 +36,7 @@ import { parseLayers } from '../../stacks/config';
 import { layerPrograms } from '../../stacks/layers';
 import '../../stacks/bootstrap';
 import '../../stacks/images';
+import { render } from '../support/render';
 import { EXAMPLE_SITE_FILE, exampleSite, ROOT, withTempDirAsync } from '../support/site';
 
 const context = (root: string, config = new pulumi.Config('ouchi')): StackContext => ({
@@ -48,7 +51,7 @@ describe('stack layers (Pulumi mocks)', () => {
   it('images: builds with the stack’s registry login, the password secret, and writes the lock after the update', async () => {
     await withTempDirAsync(async (root) => {
       cpSync(join(ROOT, 'images'), join(root, 'images'), { recursive: true });
-      const outputs = layerPrograms.images!(context(root));
+      const outputs = await layerPrograms.images!(context(root));
       const images = await valueOf(outputs.images as pulumi.Output<Record<string, { ref: string }>>);
       await settle();
       expect(images.hello.ref).toBe(`ghcr.io/ouchi-lab/hello@${digest('ghcr.io/ouchi-lab/hello:latest')}`);
@@ -65,23 +68,28 @@ describe('stack layers (Pulumi mocks)', () => {
     });
   });
 
-  it('bootstrap: takes the kubeconfig as a secret, and a key backup only with its certificate', async () => {
-    const outputs = layerPrograms.bootstrap!(context(ROOT));
+  it('bootstrap: installs the synthesized argocd folder, takes the kubeconfig as a secret, and a key backup only with its certificate', async () => {
+    // The layer synthesizes the site first (asynchronously), then builds the stack from it.
+    const outputs = await layerPrograms.bootstrap!(context(ROOT));
     expect(await valueOf(outputs.sealingCertificate as pulumi.Output<string>)).toBe('MOCK CERT');
+    expect(await valueOf(outputs.rootApplication as pulumi.Output<string>)).toBe('root');
     await settle();
     const provider = resources.find((r) => r.type === 'pulumi:providers:kubernetes')!;
     expect(isSecretInput(provider.inputs.kubeconfig)).toBe(true);
     expect(plain(provider.inputs.kubeconfig)).toBe('apiVersion: v1\nkind: Config\n');
+    const group = resources.find((r) => r.type === 'kubernetes:yaml/v2:ConfigGroup')!;
+    const argocd = [...(await render())].filter(([file]) => file.startsWith('argocd/')).map(([, o]) => o);
+    expect(group.inputs.objs).toEqual(argocd);
 
     const halfBackup = {
       get: () => undefined,
       getSecret: (key: string) => (key === 'sealingKey' ? pulumi.secret('KEY') : undefined),
       requireSecret: () => pulumi.secret('x'),
     } as unknown as pulumi.Config;
-    expect(() => layerPrograms.bootstrap!(context(ROOT, halfBackup))).toThrow(
+    await expect(layerPrograms.bootstrap!(context(ROOT, halfBackup))).rejects.toThrow(
       'ouchi:sealingKey and ouchi:sealingCertificate restore a key together: set both, or neither',
     );
-  });
+  }, 180_000);
 
   it('names a bad layer and the ones there are', () => {
     expect(() => parseLayers(['maas', 'image'])).toThrow(

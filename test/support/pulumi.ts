@@ -3,6 +3,7 @@
  * an Output's value in a test.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { getCallbacks } from '@pulumi/pulumi/runtime/settings';
 
 export interface RecordedResource {
   readonly type: string;
@@ -94,4 +95,29 @@ export function bothPlatformsPushed(_token: string, inputs: Record<string, any>)
       sha256Digest: mockDigest(`${inputs.name} ${architecture}`),
     })),
   };
+}
+
+/** Pulumi's runtime state, where the mocks keep their feature flags (internal: no typings). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const runtimeState = require('@pulumi/pulumi/runtime/state') as {
+  getStore(): { supportsTransforms: boolean };
+};
+
+/**
+ * Lets mocked resources take `transforms`. Pulumi's mocks switch them off (runtime/mocks.js), though
+ * every CLI that runs @pulumi/pulumi 3.248 supports them, and the mocked engine never calls them: so
+ * this returns the transforms registered from now on, for a test to check and to call itself.
+ * Call it after recordResources.
+ */
+export function allowTransforms(): pulumi.ResourceTransform[] {
+  runtimeState.getStore().supportsTransforms = true;
+  const callbacks = getCallbacks();
+  if (callbacks === undefined) throw new Error('allowTransforms: call recordResources first');
+  const registered: pulumi.ResourceTransform[] = [];
+  const register = callbacks.registerTransform.bind(callbacks);
+  callbacks.registerTransform = (transform) => {
+    registered.push(transform);
+    return register(transform);
+  };
+  return registered;
 }

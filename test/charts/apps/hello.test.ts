@@ -6,6 +6,7 @@ import type { ImageLock } from '../../../lib/images/lock';
 import { envoyAddress } from '../../../lib/site/derive';
 import type { SiteSpec } from '../../../lib/site/schema';
 import { createValidator } from '../../../lib/validate';
+import { kubernetesSchemaVersions } from '../../../lib/versions';
 import { render, wave } from '../../support/render';
 import { EXAMPLE_SITE_FILE, exampleSite, siteWith, withTempDirAsync } from '../../support/site';
 
@@ -89,17 +90,20 @@ describe('hello, the example user app', () => {
     });
   });
 
-  it('is an Application of the apps project, after the platform whose CRs it uses', () => {
-    const app = out.get('apps/application-hello.yaml');
+  it('is an Application of the apps project, after the platform whose CRs it uses', async () => {
+    const all = await render(exampleSite(), { imageLock: builtLock });
+    const app = all.get('apps/application-hello.yaml');
     expect(app.spec.project).toBe('apps');
     expect(app.spec.destination.namespace).toBe('app-hello');
-    expect(wave(app)).toBeGreaterThan(wave(out.get('apps/application-victoria-metrics.yaml')));
-    const project = out.get('apps/appproject-apps.yaml');
+    expect(app.spec.source.path).toBe('ouchi-home/hello');
+    expect(wave(app)).toBeGreaterThan(wave(all.get('apps/application-victoria-metrics.yaml')));
+    // Its project allows its namespace and the cluster-scoped kinds of its folder: read off the objects.
+    const project = all.get('apps/appproject-apps.yaml');
     expect(project.spec.destinations.map((d: any) => d.namespace)).toEqual(['app-*', 'app-hello']);
     expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
   });
 
-  it('validates against Kubernetes 1.27 and 1.36 and its CRDs', async () => {
+  it(`validates against Kubernetes ${kubernetesSchemaVersions.join(' and ')} and its CRDs`, async () => {
     const { validator } = await createValidator();
     const manifests = renderPlatform(buildPlatform(exampleSite(), { imageLock: builtLock }).platform).filter(
       (m) => m.file.startsWith('hello/'),
@@ -153,8 +157,8 @@ describe('the image lock → synth', () => {
     ]);
   });
 
-  it('leaves the app out of a site that does not list it', () => {
-    const out = render(siteWith((s) => (s.apps = [])));
+  it('leaves the app out of a site that does not list it', async () => {
+    const out = await render(siteWith((s) => (s.apps = [])));
     expect(
       [...out.keys()].filter((f) => f.startsWith('hello/') || f === 'apps/application-hello.yaml'),
     ).toEqual([]);

@@ -10,7 +10,8 @@ import {
   HEALTH_CHECKS,
   OBJECT_BUCKET_CLAIM_HEALTH,
 } from '../../../charts/lib/argocd-health';
-import { render } from '../../support/render';
+import { render, valuesOf } from '../../support/render';
+import { exampleSite } from '../../support/site';
 
 const LUA = '/usr/bin/lua5.1';
 const haveLua = existsSync(LUA);
@@ -75,10 +76,12 @@ describeLua('Argo CD health checks (lua5.1)', () => {
     expect(obc('Failed')).toEqual({ status: 'Degraded', message: 'Failed' });
   });
 
-  it('are the scripts the argocd Application configures', () => {
-    const values = render()
-      .get('apps/application-argocd.yaml')
-      .spec.sources.find((s: any) => s.chart === 'argo-cd').helm.valuesObject;
-    for (const [key, script] of Object.entries(HEALTH_CHECKS)) expect(values.configs.cm[key]).toBe(script);
+  it('are the scripts the argocd Application configures, in the argocd-cm it renders', async () => {
+    const values = valuesOf(exampleSite(), 'argocd');
+    const cm = (await render()).get('argocd/configmap-argocd-cm.yaml');
+    for (const [key, script] of Object.entries(HEALTH_CHECKS)) {
+      expect(values.configs.cm[key]).toBe(script);
+      expect(cm.data[key]).toBe(script);
+    }
   });
 });

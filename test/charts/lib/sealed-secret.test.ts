@@ -6,11 +6,11 @@ import { declaredSecrets } from '../../../charts/lib/sealed-secret';
 import { synthesize, SynthError } from '../../../charts/synth';
 import { readStored } from '../../../lib/sealing/store';
 import { EXAMPLE_SITE_FILE, exampleSite, ROOT } from '../../support/site';
-import { render } from '../../support/render';
+import { folders } from '../../support/render';
 
 describe('StoredSealedSecret', () => {
   it('copies the stored SealedSecret byte for byte, adding only the labels a chart asks for', () => {
-    const out = render();
+    const out = folders();
     const dex = out.get('argocd-config/sealedsecret-argocd-dex-github.yaml');
     const stored = readStored(join(ROOT, 'secrets', 'ouchi-home', 'argocd', 'argocd-dex-github.yaml'))!;
     expect(dex.spec.encryptedData).toEqual(stored.spec.encryptedData);

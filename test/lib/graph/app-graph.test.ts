@@ -2,45 +2,50 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { graphFiles } from '../../../cli/graph';
 import { applicationGraph, toMermaid, toSvg } from '../../../lib/graph/app-graph';
-import type { CrdKindSchema } from '../../../lib/validate/sources';
+import { loadSchemaSet, type SchemaSet } from '../../../lib/validate/sources';
 import type { Manifest } from '../../../lib/validate/validator';
 import { EXAMPLE_SITE_FILE, ROOT } from '../../support/site';
 
-const crds = new Map<string, CrdKindSchema>([
-  [
-    'metallb.io/v1beta1/IPAddressPool',
-    {
-      apiVersion: 'metallb.io/v1beta1',
-      kind: 'IPAddressPool',
-      plural: 'ipaddresspools',
-      scope: 'Namespaced',
-      component: 'metallb',
-      sourceSha256: 'x',
-      schema: {},
-    },
-  ],
-]);
-const app = (name: string, wave: number, project: string, sources: object[]): Manifest => ({
+const app = (name: string, wave: number, project: string): Manifest => ({
   file: `apps/application-${name}.yaml`,
   object: {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
     metadata: { name, annotations: { 'argocd.argoproj.io/sync-wave': String(wave) } },
-    spec: { project, sources },
+    spec: { project, source: { repoURL: 'https://git.example/x.git', path: `site/${name}` } },
   },
 });
 const manifests: Manifest[] = [
-  app('metallb', 1, 'platform', [{ chart: 'metallb' }]),
-  app('metallb-config', 2, 'platform', [{ path: 'site/metallb-config' }]),
+  app('metallb', 1, 'platform'),
+  {
+    // The chart's CRD in metallb's folder is what makes metallb the installer.
+    file: 'metallb/customresourcedefinition-ipaddresspools.metallb.io.yaml',
+    object: {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'ipaddresspools.metallb.io' },
+      spec: {
+        group: 'metallb.io',
+        names: { kind: 'IPAddressPool', plural: 'ipaddresspools' },
+        scope: 'Namespaced',
+      },
+    },
+  },
+  app('metallb-config', 2, 'platform'),
   {
     file: 'metallb-config/ipaddresspool-default.yaml',
     object: { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'default' } },
   },
 ];
 
+let schemas: SchemaSet;
+beforeAll(async () => {
+  schemas = await loadSchemaSet();
+});
+
 describe('Application graph', () => {
   it('links the CRD installer to the Application that holds its custom resources', () => {
-    expect(applicationGraph(manifests, { crds })).toEqual({
+    expect(applicationGraph(manifests, schemas)).toEqual({
       nodes: [
         { name: 'metallb', project: 'platform', wave: 1 },
         { name: 'metallb-config', project: 'platform', wave: 2 },
@@ -50,7 +55,7 @@ describe('Application graph', () => {
   });
 
   it('renders Mermaid with projects as subgraphs and waves in the labels', () => {
-    expect(toMermaid(applicationGraph(manifests, { crds }))).toBe(
+    expect(toMermaid(applicationGraph(manifests, schemas))).toBe(
       [
         'flowchart LR',
         '  subgraph project_platform["AppProject platform"]',
@@ -64,7 +69,7 @@ describe('Application graph', () => {
   });
 
   it('lays the SVG out by wave, one column each', () => {
-    const svg = toSvg(applicationGraph(manifests, { crds }));
+    const svg = toSvg(applicationGraph(manifests, schemas));
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg).toContain('>wave 1</text>');
     expect(svg).toContain('>wave 2</text>');

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildPlatform } from '../../../charts';
 import { createValidator } from '../../../lib/validate';
 import { CompileCache } from '../../../lib/validate/compile-cache';
 import {
@@ -11,6 +12,7 @@ import {
   type ManifestObject,
 } from '../../../lib/validate/validator';
 import { charts } from '../../../lib/versions';
+import { exampleSite } from '../../support/site';
 
 let validator: ManifestValidator;
 beforeAll(async () => {
@@ -63,8 +65,8 @@ describe('ManifestValidator', () => {
     d.spec.template.spec.containers[0].imagePullPolcy = 'Always';
     const findings = check(d);
     expect(findings.map(formatFinding)).toEqual([
-      'f.yaml: Deployment demo/web: spec.replcas: unknown field "replcas"; the schema does not define it (check its spelling) [unknown field; k8s v1.27.0, v1.36.0]',
-      'f.yaml: Deployment demo/web: spec.template.spec.containers[0].imagePullPolcy: unknown field "imagePullPolcy"; the schema does not define it (check its spelling) [unknown field; k8s v1.27.0, v1.36.0]',
+      'f.yaml: Deployment demo/web: spec.replcas: unknown field "replcas"; the schema does not define it (check its spelling) [unknown field; k8s v1.33.0, v1.36.0]',
+      'f.yaml: Deployment demo/web: spec.template.spec.containers[0].imagePullPolcy: unknown field "imagePullPolcy"; the schema does not define it (check its spelling) [unknown field; k8s v1.33.0, v1.36.0]',
     ]);
   });
 
@@ -114,27 +116,28 @@ describe('ManifestValidator', () => {
     ]);
   });
 
-  it('rejects Helm values that break the chart schema', () => {
-    const app = {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'Application',
-      metadata: { name: 'metallb', namespace: 'argocd' },
-      spec: {
-        project: 'platform',
-        destination: { server: 'https://kubernetes.default.svc', namespace: 'metallb-system' },
-        sources: [
-          {
-            repoURL: charts.metallb.repoURL,
-            chart: 'metallb',
-            targetRevision: charts.metallb.version,
-            helm: { valuesObject: { controller: { logLevel: 'verbose' } } },
-          },
-        ],
-      },
+  it('rejects Helm values that break the chart schema, naming the app and the chart', () => {
+    const where = {
+      file: 'metallb/',
+      object: `values of chart metallb ${charts.metallb.version}`,
     };
-    expect(check(app).map(formatFinding)).toEqual([
-      'f.yaml: Application argocd/metallb: spec.sources[0].helm.valuesObject.controller.logLevel: "verbose" is not one of "all", "debug", "info", "warn", "error", "none" [enum; values.schema.json of chart metallb]',
+    expect(
+      validator.validateValues('metallb', { controller: { logLevel: 'verbose' } }, where).map(formatFinding),
+    ).toEqual([
+      `metallb/: values of chart metallb ${charts.metallb.version}: controller.logLevel: "verbose" is not one of "all", "debug", "info", "warn", "error", "none" [enum; values.schema.json of chart metallb]`,
     ]);
+    expect(validator.validateValues('metallb', { controller: { logLevel: 'info' } }, where)).toEqual([]);
+  });
+
+  it('accepts the Helm values of every chart of the example site', () => {
+    const releases = buildPlatform(exampleSite()).platform.applications.flatMap((r) =>
+      r.helm === undefined ? [] : [{ app: r.name, ...r.helm }],
+    );
+    expect(releases.length).toBeGreaterThanOrEqual(10);
+    for (const { app, chart, values } of releases) {
+      const where = { file: `${app}/`, object: `values of chart ${chart.chart} ${chart.version}` };
+      expect(validator.validateValues(chart.chart, values, where).map(formatFinding)).toEqual([]);
+    }
   });
 
   it('rejects an object no schema knows', () => {
@@ -145,7 +148,7 @@ describe('ManifestValidator', () => {
     ]);
   });
 
-  it('rejects a kind the oldest supported Kubernetes does not serve', () => {
+  it('rejects a kind the oldest supported Kubernetes does not serve (DeviceClass is resource.k8s.io/v1 from 1.34)', () => {
     const deviceClass = {
       apiVersion: 'resource.k8s.io/v1',
       kind: 'DeviceClass',
@@ -153,7 +156,7 @@ describe('ManifestValidator', () => {
       spec: {},
     };
     expect(check(deviceClass).map(formatFinding)).toEqual([
-      'f.yaml: DeviceClass gpu: apiVersion: resource.k8s.io/v1 DeviceClass does not exist in this Kubernetes version [not served; k8s v1.27.0]',
+      'f.yaml: DeviceClass gpu: apiVersion: resource.k8s.io/v1 DeviceClass does not exist in this Kubernetes version [not served; k8s v1.33.0]',
     ]);
   });
 
