@@ -18,7 +18,7 @@ import { APPS_FOLDER, ARGOCD_NAMESPACE, configAppName } from '../lib/naming';
 import { mirrorFor, readChartLock, repoRoot } from '../lib/upstream/locks';
 import { defaultCache } from '../lib/upstream/resolve';
 import type { SchemaSet } from '../lib/validate/sources';
-import type { Manifest } from '../lib/validate/validator';
+import type { Manifest } from '../lib/manifest/types';
 import { kubernetes } from '../lib/versions';
 import { applicationManifest, type AppSpec } from './lib/application';
 import type { Platform, PlatformComponent } from './lib/platform';

@@ -4,7 +4,7 @@
  * loads ouchi's alertmanager output through plugins.conf: each of the site's `logging.alerts` is one
  * [OUTPUT] of it, posting matching lines to VMAlertmanager as alerts.
  */
-import { inClusterName, inClusterUrl } from '../lib/checks/service-urls';
+import { inClusterName, inClusterUrl } from '../lib/manifest/service-urls';
 import { splitDigestRef } from '../lib/images/lock';
 import { alertOutputProperties, PLUGIN_IMAGE } from '../lib/images/log-alerts';
 import type { LogAlertSpec } from '../lib/site/schema';

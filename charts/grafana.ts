@@ -12,7 +12,7 @@ import {
   GrafanaSpecDeploymentSpecTemplateSpecContainersResourcesLimits,
   GrafanaSpecDeploymentSpecTemplateSpecContainersResourcesRequests,
 } from '../imports/grafana.integreatly.org';
-import { GRAFANA_PORT, grafanaServiceName } from '../lib/checks/operator-services';
+import { GRAFANA_PORT, grafanaServiceName } from '../lib/manifest/operator-services';
 import { GITHUB_OAUTH } from '../lib/endpoints';
 import { fqdn } from '../lib/naming';
 import type { DatasourceTarget } from '../lib/manifest/refs';

@@ -4,7 +4,7 @@
  * `datasource` is what Grafana points at, derived from the Service the chart creates.
  */
 import { ObjectBucketClaim } from '../imports/objectbucket.io';
-import { inClusterHost, inClusterUrl } from '../lib/checks/service-urls';
+import { inClusterHost, inClusterUrl } from '../lib/manifest/service-urls';
 import type { SiteSpec } from '../lib/site/schema';
 import { charts } from '../lib/versions';
 import { resources, type Resources } from './lib/k8s-types';

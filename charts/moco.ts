@@ -2,7 +2,7 @@
  * MOCO, cybozu's MySQL operator: the chart (with its CRDs) as `moco`, and the site's MySQL clusters
  * as `moco-config`, each with nightly backups to a Ceph S3 bucket.
  */
-import { inClusterUrl } from '../lib/checks/service-urls';
+import { inClusterUrl } from '../lib/manifest/service-urls';
 import type { S3Endpoint, StorageClassRef } from '../lib/manifest/refs';
 import { charts } from '../lib/versions';
 import { resources, type Resources } from './lib/k8s-types';

@@ -2,7 +2,7 @@
  * Turns the cdk8s folders of a Platform into manifests with their stable file names:
  * `<component>/<kind>-<name>.yaml`, one object per file, no hashes.
  */
-import type { Manifest, ManifestObject } from '../lib/validate/validator';
+import type { Manifest, ManifestObject } from '../lib/manifest/types';
 import { AppChart, type Platform } from './lib/platform';
 import { fileNameOf } from './lib/rendered';
 

@@ -19,7 +19,7 @@ import {
   CephObjectStoreSpecGatewayResourcesRequests,
 } from '../imports/ceph.rook.io';
 import { k8s } from 'cdk8s-plus-27';
-import { CEPH_DASHBOARD_SERVICE, rgwServiceName } from '../lib/checks/operator-services';
+import { CEPH_DASHBOARD_SERVICE, rgwServiceName } from '../lib/manifest/operator-services';
 import { checkCeph } from '../lib/site/checks';
 import type { SiteSpec } from '../lib/site/schema';
 import { charts, images } from '../lib/versions';

@@ -18,12 +18,8 @@ import type { SiteSpec } from '../lib/site/schema';
 import { repoRoot } from '../lib/upstream/locks';
 import { createValidator } from '../lib/validate';
 import { withAppliedCrds, type SchemaSet } from '../lib/validate/sources';
-import {
-  formatFinding,
-  type Finding,
-  type Manifest,
-  type ManifestValidator,
-} from '../lib/validate/validator';
+import { formatFinding, type Finding, type ManifestValidator } from '../lib/validate/validator';
+import type { Manifest } from '../lib/manifest/types';
 import { buildPlatform } from '.';
 import type { Platform } from './lib/platform';
 import { assemble } from './assemble';

@@ -23,9 +23,14 @@ import {
   VmRule,
   VmServiceScrape,
 } from '../imports/operator.victoriametrics.com';
-import { vmService } from '../lib/checks/operator-services';
-import { inClusterUrl, type ServiceAddress } from '../lib/checks/service-urls';
-import { serviceRef, type DatasourceTarget, type ServiceRef, type StorageClassRef } from '../lib/manifest/refs';
+import { vmService } from '../lib/manifest/operator-services';
+import { inClusterUrl, type ServiceAddress } from '../lib/manifest/service-urls';
+import {
+  serviceRef,
+  type DatasourceTarget,
+  type ServiceRef,
+  type StorageClassRef,
+} from '../lib/manifest/refs';
 import type { SiteSpec } from '../lib/site/schema';
 import { charts } from '../lib/versions';
 import { WATCHDOG_ALERTS, type AlertGroup } from './lib/alert-rules';

@@ -4,10 +4,10 @@
  * the platform derived. `AppSpec` is what the platform knows of it.
  */
 import { ARGOCD_NAMESPACE, IN_CLUSTER, LABELS, PART_OF, type ProjectName } from '../../lib/naming';
-import { PROVIDES_ANNOTATION, REQUIRES_ANNOTATION } from '../../lib/checks/references';
+import { PROVIDES_ANNOTATION, REQUIRES_ANNOTATION } from '../../lib/manifest/references';
 import { gitopsPath } from '../../lib/site/load';
 import type { SiteSpec } from '../../lib/site/schema';
-import type { ManifestObject } from '../../lib/validate/validator';
+import type { ManifestObject } from '../../lib/manifest/types';
 import type { ChartVersion } from '../../lib/versions';
 import type { IgnoreDifference, ObjectRef } from './platform';
 

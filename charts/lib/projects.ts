@@ -7,7 +7,7 @@
 import { customScopes, groupOf, isClusterScoped, type CustomScopes } from '../../lib/manifest/scope';
 import { ARGOCD_NAMESPACE, IN_CLUSTER, LABELS, PART_OF, PROJECTS, type ProjectName } from '../../lib/naming';
 import type { SiteSpec } from '../../lib/site/schema';
-import type { Manifest, ManifestObject } from '../../lib/validate/validator';
+import type { Manifest, ManifestObject } from '../../lib/manifest/types';
 import { SYNC_WAVE, type AppSpec } from './application';
 import type { GroupKind } from './platform';
 

@@ -6,7 +6,7 @@
  */
 import type { RenderedRelease } from '../../lib/helm/render';
 import { isClusterScoped, type CustomScopes } from '../../lib/manifest/scope';
-import { describeObject, type Manifest, type ManifestObject } from '../../lib/validate/validator';
+import { describeObject, type Manifest, type ManifestObject } from '../../lib/manifest/types';
 import type { ChartSpec } from './component';
 
 export const HELM_HOOK = 'helm.sh/hook';

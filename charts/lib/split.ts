@@ -5,10 +5,10 @@
  * of them (an HTTPProxy to the Service an operator makes from a CR, say). Rendered chart objects never
  * move. The sync waves then put `-config` after the component, because it needs the CRDs.
  */
-import { keyString, providedBy, referencesOf } from '../../lib/checks/references';
+import { keyString, providedBy, referencesOf } from '../../lib/manifest/references';
 import { groupKind } from '../../lib/manifest/scope';
 import { configAppName } from '../../lib/naming';
-import type { Manifest } from '../../lib/validate/validator';
+import type { Manifest } from '../../lib/manifest/types';
 
 export interface Split {
   readonly main: Manifest[];

@@ -13,8 +13,8 @@ import {
   VmClusterSpecVmstorageResourcesLimits,
   VmClusterSpecVmstorageResourcesRequests,
 } from '../../imports/operator.victoriametrics.com';
-import { vmService } from '../../lib/checks/operator-services';
-import { inClusterUrl, type ServiceAddress } from '../../lib/checks/service-urls';
+import { vmService } from '../../lib/manifest/operator-services';
+import { inClusterUrl, type ServiceAddress } from '../../lib/manifest/service-urls';
 import { quantities, type Resources } from './k8s-types';
 
 export interface VmClusterProps {

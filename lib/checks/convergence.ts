@@ -10,7 +10,7 @@
  */
 import { requirementsOf, type Need } from '../graph/requirements';
 import type { SchemaSet } from '../validate/sources';
-import type { Manifest } from '../validate/validator';
+import type { Manifest } from '../manifest/types';
 
 function waitsFor(need: Need, wave: number, waves: ReadonlyMap<string, number>): string | undefined {
   if (need.providers.length === 0)

@@ -6,8 +6,8 @@
 import { imageLockPath, type ImageLock } from '../images/lock';
 import { imageRepository } from '../images/build';
 import type { SiteSpec } from '../site/schema';
-import { describeObject, type Manifest } from '../validate/validator';
-import { podSpecOf } from './json';
+import { describeObject, type Manifest } from '../manifest/types';
+import { podSpecOf } from '../manifest/json';
 
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
 

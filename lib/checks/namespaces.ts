@@ -5,9 +5,9 @@
  * Objects in the cluster's own namespaces (kube-system and friends) count as landing nowhere: no
  * ouchi component should put anything there.
  */
-import { describeObject, type Manifest } from '../validate/validator';
-import { obj, str } from './json';
-import { applicationsOf } from './ordering';
+import { describeObject, type Manifest } from '../manifest/types';
+import { obj, str } from '../manifest/json';
+import { applicationsOf } from '../manifest/applications';
 
 export function checkNamespaceOwnership(manifests: readonly Manifest[]): string[] {
   const problems: string[] = [];

@@ -9,7 +9,7 @@
  * Checks read the manifest as written, plus the two API-server defaults that change a verdict: a volume
  * with no source becomes emptyDir, and under hostNetwork a port's hostPort defaults to its containerPort.
  */
-import { arr, obj, str, type Json } from './json';
+import { arr, obj, str, type Json } from '../manifest/json';
 
 export type ControlLevel = 'baseline' | 'restricted';
 

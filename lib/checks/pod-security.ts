@@ -5,8 +5,8 @@
  * Pod the API server would refuse leaves its app unhealthy and every later sync wave waiting, so each
  * refusal is found here, naming the app, the object, the control, the field and the fix.
  */
-import { describeObject, type Manifest, type ManifestObject } from '../validate/validator';
-import { obj, podSpecOf, str, type Json } from './json';
+import { describeObject, type Manifest, type ManifestObject } from '../manifest/types';
+import { obj, podSpecOf, str, type Json } from '../manifest/json';
 import {
   CONTROLS,
   type Control,

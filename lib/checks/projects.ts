@@ -6,9 +6,9 @@
  * checks an existing dist/ as well as fresh synth output.
  */
 import { customScopes, groupOf, isClusterScoped } from '../manifest/scope';
-import { describeObject, type Manifest } from '../validate/validator';
-import { arr, obj, str } from './json';
-import { applicationsOf } from './ordering';
+import { describeObject, type Manifest } from '../manifest/types';
+import { arr, obj, str } from '../manifest/json';
+import { applicationsOf } from '../manifest/applications';
 
 interface Project {
   readonly destinations: readonly { server?: string; namespace?: string }[];

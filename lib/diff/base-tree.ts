@@ -9,7 +9,7 @@ import { git, gitSucceeds } from '../gitops/git';
 import { relativePathProblem } from '../output/inside';
 import { absoluteMirrorEnv } from '../upstream/locks';
 import { readTree } from '../validate';
-import type { Manifest } from '../validate/validator';
+import type { Manifest } from '../manifest/types';
 
 export interface BaseTreeOptions {
   readonly root: string;

@@ -6,7 +6,7 @@
  */
 import { createTwoFilesPatch } from 'diff';
 import { toYaml } from '../output/yaml';
-import { describeObject, type Manifest, type ManifestObject } from '../validate/validator';
+import { describeObject, type Manifest, type ManifestObject } from '../manifest/types';
 
 /** GitHub's limit on a comment body. */
 export const COMMENT_LIMIT = 65536;

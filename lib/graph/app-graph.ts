@@ -3,10 +3,10 @@
  * from each Application to each one it needs (lib/graph/requirements.ts), labelled with what it needs
  * of it. Rendered as Mermaid and as an SVG laid out here, deterministically (same site, same bytes).
  */
-import { applicationsOf } from '../checks/ordering';
+import { applicationsOf } from '../manifest/applications';
 import { requirementsOf } from './requirements';
 import type { SchemaSet } from '../validate/sources';
-import type { Manifest } from '../validate/validator';
+import type { Manifest } from '../manifest/types';
 
 export interface GraphNode {
   readonly name: string;

@@ -23,12 +23,12 @@ import {
   REQUIRES_ANNOTATION,
   referencesOf,
   type ObjectKey,
-} from '../checks/references';
-import { arr, obj, podSpecOf, str, type Json } from '../checks/json';
-import { applicationsOf } from '../checks/ordering';
+} from '../manifest/references';
+import { arr, obj, podSpecOf, str, type Json } from '../manifest/json';
+import { applicationsOf } from '../manifest/applications';
 import { groupKind, groupOf } from '../manifest/scope';
 import { gvkKey, type SchemaSet } from '../validate/sources';
-import { describeObject, type Manifest, type ManifestObject } from '../validate/validator';
+import { describeObject, type Manifest, type ManifestObject } from '../manifest/types';
 
 export type NeedKind = 'crd' | 'webhook' | 'address pool' | 'reference';
 

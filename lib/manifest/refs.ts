@@ -5,7 +5,7 @@
  * of the Application's `ouchi.dev/requires`, so the sync order and the convergence check see it even
  * where the object that uses it hides it in text (a config file inside a ConfigMap).
  */
-import type { ServiceAddress } from '../checks/service-urls';
+import type { ServiceAddress } from './service-urls';
 
 export interface ServiceRef extends ServiceAddress {
   readonly kind: 'Service';

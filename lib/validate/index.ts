@@ -9,7 +9,8 @@ import { repoRoot } from '../upstream/locks';
 import { CompileCache } from './compile-cache';
 import { defaultRules } from './rules';
 import { loadSchemaSet, type LoadSchemaOptions, type SchemaSet } from './sources';
-import { ManifestValidator, type Manifest, type ManifestObject, type ManifestRule } from './validator';
+import { ManifestValidator, type ManifestRule } from './validator';
+import type { Manifest, ManifestObject } from '../manifest/types';
 
 export interface CreateValidatorOptions extends LoadSchemaOptions {
   readonly rules?: readonly ManifestRule[];

@@ -2,8 +2,9 @@
  * Rules every synthesized object must follow beyond its schema. Each rule looks at one manifest and
  * returns findings; `defaultRules` is what synth and `npm run validate` apply.
  */
-import { podSpecOf } from '../checks/json';
-import { describeObject, type ManifestRule } from './validator';
+import { podSpecOf } from '../manifest/json';
+import { type ManifestRule } from './validator';
+import { describeObject } from '../manifest/types';
 
 /**
  * No plaintext Secret: a `kind: Secret` carrying `data` or `stringData` would put the value in git.

@@ -10,19 +10,8 @@ import {
   strictK8sDefinitions,
   type JsonObject,
 } from './schema-transform';
+import { describeObject, type Manifest } from '../manifest/types';
 import { gvkKey, type K8sSchema, type SchemaSet } from './sources';
-
-export type ManifestObject = Record<string, unknown> & {
-  apiVersion?: unknown;
-  kind?: unknown;
-  metadata?: { name?: unknown; namespace?: unknown; [key: string]: unknown };
-};
-
-export interface Manifest {
-  /** Path of the file the object is (or will be) written to. */
-  readonly file: string;
-  readonly object: ManifestObject;
-}
 
 export interface Finding {
   readonly file: string;
@@ -33,15 +22,8 @@ export interface Finding {
   /** What was violated, e.g. `unknown field` or `enum`. */
   readonly rule: string;
   readonly message: string;
-  /** Which schema(s) said so, e.g. `k8s v1.27.0, v1.36.0` or `CRD metallb`. */
+  /** Which schema(s) said so, e.g. `k8s v1.33.0, v1.36.0` or `CRD metallb`. */
   readonly schema: string;
-}
-
-export function describeObject(object: ManifestObject): string {
-  const kind = typeof object.kind === 'string' ? object.kind : '(no kind)';
-  const name = typeof object.metadata?.name === 'string' ? object.metadata.name : '(no name)';
-  const ns = typeof object.metadata?.namespace === 'string' ? `${object.metadata.namespace}/` : '';
-  return `${kind} ${ns}${name}`;
 }
 
 export function formatFinding(f: Finding): string {

@@ -12,7 +12,7 @@ import { PLUGINS_FILE } from '../../charts/fluent-bit';
 import { renderPlatform } from '../../charts/render';
 import { checkImagePins } from '../../lib/checks/images';
 import type { ImageLock } from '../../lib/images/lock';
-import type { Manifest } from '../../lib/validate/validator';
+import type { Manifest } from '../../lib/manifest/types';
 import { onPath } from '../images/harness/support';
 import { chartArchive } from '../support/chart-mirror';
 import { valuesOf } from '../support/render';

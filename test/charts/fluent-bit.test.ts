@@ -5,7 +5,7 @@ import { buildPlatform } from '../../charts';
 import { HOST_LOG_READER, PLUGINS_FILE, pluginService } from '../../charts/fluent-bit';
 import { renderPlatform } from '../../charts/render';
 import { alertmanagerService } from '../../charts/victoria-metrics';
-import { inClusterUrl } from '../../lib/checks/service-urls';
+import { inClusterUrl } from '../../lib/manifest/service-urls';
 import type { ImageLock } from '../../lib/images/lock';
 import type { SiteSpec } from '../../lib/site/schema';
 import { chartDefaults } from '../support/chart-mirror';

@@ -5,7 +5,7 @@ import { buildPlatform } from '../../charts';
 import { LOGGING_NAMESPACE, LOKI_SERVICE } from '../../charts/loki';
 import { checkReferences } from '../../lib/checks/references';
 import { GITHUB_OAUTH } from '../../lib/endpoints';
-import { parseServiceUrl } from '../../lib/checks/service-urls';
+import { parseServiceUrl } from '../../lib/manifest/service-urls';
 import { dashboards } from '../../lib/versions';
 import { parse } from 'yaml';
 import { folders, objectsOf, render, renderManifests, valuesOf } from '../support/render';

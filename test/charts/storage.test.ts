@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { DASHBOARD_SERVICE, RGW_SERVICE, ROOK_NAMESPACE } from '../../charts/rook-ceph';
 import { deviceClassGroups, topolvmValues } from '../../charts/topolvm';
-import { servicesCreatedBy } from '../../lib/checks/operator-services';
+import { servicesCreatedBy } from '../../lib/manifest/operator-services';
 import { objectsOf, render, valuesOf } from '../support/render';
 import { exampleSite, siteWith } from '../support/site';
 

@@ -1,9 +1,9 @@
 import { buildPlatform } from '../../charts';
 import { DEFAULT_ALERT_GROUPS } from '../../charts/lib/alert-rules';
 import { alertmanagerService } from '../../charts/victoria-metrics';
-import { servicesCreatedBy } from '../../lib/checks/operator-services';
+import { servicesCreatedBy } from '../../lib/manifest/operator-services';
 import { checkReferences, referencesOf } from '../../lib/checks/references';
-import { parseServiceUrl } from '../../lib/checks/service-urls';
+import { parseServiceUrl } from '../../lib/manifest/service-urls';
 import { folders, render, renderManifests } from '../support/render';
 import { exampleSite, siteWith } from '../support/site';
 

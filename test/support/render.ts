@@ -9,7 +9,7 @@ import type { PlatformOptions } from '../../charts/lib/platform';
 import { renderFolders } from '../../charts/render';
 import type { SiteSpec } from '../../lib/site/schema';
 import { loadSchemaSet } from '../../lib/validate/sources';
-import type { Manifest } from '../../lib/validate/validator';
+import type { Manifest } from '../../lib/manifest/types';
 import { exampleSite } from './site';
 
 let schemas: ReturnType<typeof loadSchemaSet> | undefined;

@@ -6,7 +6,7 @@ import { projectParts, USER_APP_NAMESPACES } from '../../../charts/lib/projects'
 import type { ApplicationRegistration } from '../../../charts/lib/platform';
 import { checkProjectScopes } from '../../../lib/checks/projects';
 import { groupOf, isClusterScoped, customScopes } from '../../../lib/manifest/scope';
-import type { Manifest } from '../../../lib/validate/validator';
+import type { Manifest } from '../../../lib/manifest/types';
 import { renderManifests } from '../../support/render';
 import { exampleSite } from '../../support/site';
 

@@ -7,7 +7,7 @@ import { buildPlatform } from '../../../charts';
 import { SynthError, synthesizePlatform } from '../../../charts/synth';
 import { checkConvergence } from '../../../lib/checks/convergence';
 import { createValidator } from '../../../lib/validate';
-import type { Manifest } from '../../../lib/validate/validator';
+import type { Manifest } from '../../../lib/manifest/types';
 import { describeWithCharts } from '../../support/helm';
 import { renderManifests } from '../../support/render';
 import { exampleSite } from '../../support/site';

@@ -1,5 +1,5 @@
 import { checkNamespaceOwnership } from '../../../lib/checks/namespaces';
-import type { Manifest } from '../../../lib/validate/validator';
+import type { Manifest } from '../../../lib/manifest/types';
 
 const namespace = (app: string, name: string): Manifest => ({
   file: `${app}/namespace-${name}.yaml`,

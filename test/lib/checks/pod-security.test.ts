@@ -1,4 +1,4 @@
-import type { Json } from '../../../lib/checks/json';
+import type { Json } from '../../../lib/manifest/json';
 import {
   checkPodSecurity,
   controlsAt,
@@ -8,7 +8,7 @@ import {
   type Level,
 } from '../../../lib/checks/pod-security';
 import { CONTROLS } from '../../../lib/checks/pod-security-controls';
-import type { Manifest } from '../../../lib/validate/validator';
+import type { Manifest } from '../../../lib/manifest/types';
 import { kubernetes } from '../../../lib/versions';
 
 /** A pod every level admits at every version: the restricted profile, satisfied. */

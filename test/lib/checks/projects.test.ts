@@ -1,5 +1,5 @@
 import { checkProjectScopes, matchesPattern } from '../../../lib/checks/projects';
-import type { Manifest } from '../../../lib/validate/validator';
+import type { Manifest } from '../../../lib/manifest/types';
 
 const REPO = 'https://git.example/gitops.git';
 

@@ -1,5 +1,5 @@
 import { checkReferences, parseRefList, referencesOf } from '../../../lib/checks/references';
-import type { Manifest } from '../../../lib/validate/validator';
+import type { Manifest } from '../../../lib/manifest/types';
 
 const ns = (name: string): Manifest => ({
   file: `x/namespace-${name}.yaml`,

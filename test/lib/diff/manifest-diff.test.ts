@@ -5,7 +5,7 @@ import {
   renderComment,
   renderFull,
 } from '../../../lib/diff/manifest-diff';
-import type { Manifest } from '../../../lib/validate/validator';
+import type { Manifest } from '../../../lib/manifest/types';
 
 const configMap = (name: string, data: Record<string, string>, namespace = 'app-x'): Manifest['object'] => ({
   apiVersion: 'v1',

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { graphFiles } from '../../../cli/graph';
 import { applicationGraph, toMermaid, toSvg } from '../../../lib/graph/app-graph';
 import { loadSchemaSet, type SchemaSet } from '../../../lib/validate/sources';
-import type { Manifest } from '../../../lib/validate/validator';
+import type { Manifest } from '../../../lib/manifest/types';
 import { EXAMPLE_SITE_FILE, ROOT } from '../../support/site';
 
 const app = (name: string, wave: number, project: string): Manifest => ({

@@ -9,8 +9,8 @@ import {
   ManifestValidator,
   pointerToPath,
   type Finding,
-  type ManifestObject,
 } from '../../../lib/validate/validator';
+import type { ManifestObject } from '../../../lib/manifest/types';
 import { charts } from '../../../lib/versions';
 import { exampleSite } from '../../support/site';
 

@@ -1,4 +1,4 @@
-import { servicesCreatedBy, vmService } from '../../../lib/checks/operator-services';
+import { servicesCreatedBy, vmService } from '../../../lib/manifest/operator-services';
 
 const VM = 'operator.victoriametrics.com/v1beta1';
 const object = (apiVersion: string, kind: string, spec: object) => ({

@@ -4,7 +4,7 @@
  * read this one definition, so the two cannot drift apart. Ports here are the operators' defaults;
  * the check reads a port the CR sets in place of the default.
  */
-import type { ManifestObject } from '../validate/validator';
+import { type ManifestObject } from './types';
 import { arr, obj, portNumber, str, type Json } from './json';
 import type { ServiceAddress } from './service-urls';
 

@@ -1,4 +1,4 @@
-import { inClusterHost, inClusterUrl, parseServiceUrl } from '../../../lib/checks/service-urls';
+import { inClusterHost, inClusterUrl, parseServiceUrl } from '../../../lib/manifest/service-urls';
 
 describe('in-cluster Service URLs', () => {
   const loki = { name: 'loki', namespace: 'logging', port: 3100 };
