@@ -77,7 +77,9 @@ function grafanaPod(cr: ManifestObject): ModelledPod[] {
   const containers: Record<string, Origin> = {};
   for (const list of ['initContainers', 'containers'] as const) {
     for (const c of namedContainers(patch[list])) {
-      containers[String(c.name)] = { change: `Grafana ${TEMPLATE_SPEC}.${list}[${String(c.name)}].securityContext` };
+      containers[String(c.name)] = {
+        change: `Grafana ${TEMPLATE_SPEC}.${list}[${String(c.name)}].securityContext`,
+      };
     }
   }
   containers.grafana = {
@@ -107,4 +109,3 @@ export const grafanaOperator: OperatorModel = {
   unmodelled: [],
   pods: (cr) => grafanaPod(cr),
 };
-

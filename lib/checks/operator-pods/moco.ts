@@ -35,7 +35,13 @@ export const MOCO_CONTROLLER_IMAGE = /(^|\/)cybozu-go\/moco(:|@|$)/;
 export const MOCO_DISABLE_DEFAULTS_FLAG = 'disable-default-security-context';
 const MOCO_UID = 10000;
 /** The containers `overwriteContainers` may name. */
-export const MOCO_SYSTEM_CONTAINERS = ['agent', 'copy-moco-init', 'moco-init', 'slow-log', 'mysqld-exporter'] as const;
+export const MOCO_SYSTEM_CONTAINERS = [
+  'agent',
+  'copy-moco-init',
+  'moco-init',
+  'slow-log',
+  'mysqld-exporter',
+] as const;
 
 const TEMPLATE = 'MySQLCluster spec.podTemplate';
 
@@ -58,7 +64,11 @@ function podFor(cr: ManifestObject, disableDefaults: boolean): ModelledPod | und
     origins[name] = {
       change: `${TEMPLATE}.overwriteContainers[${name}].securityContext (it replaces MOCO's runAsUser/runAsGroup ${MOCO_UID}: set them there too)`,
     };
-    return container(name, ports, overwrite === undefined ? withDefaults({}) : obj(overwrite.securityContext));
+    return container(
+      name,
+      ports,
+      overwrite === undefined ? withDefaults({}) : obj(overwrite.securityContext),
+    );
   };
   const own = (c: Json, list: string): Json => {
     origins[String(c.name)] = { change: `${TEMPLATE}.spec.${list}[${String(c.name)}].securityContext` };
@@ -151,7 +161,8 @@ function jobPod(
   const namespace = namespaceOf(cr);
   const securityContext: Json = { readOnlyRootFilesystem: true };
   // The backup container gets MOCO's run-as defaults, the restore container does not.
-  if (role === 'backup' && !disableDefaults) Object.assign(securityContext, { runAsUser: MOCO_UID, runAsGroup: MOCO_UID });
+  if (role === 'backup' && !disableDefaults)
+    Object.assign(securityContext, { runAsUser: MOCO_UID, runAsGroup: MOCO_UID });
   const work = jobConfig.workVolume === undefined ? [] : [{ ...obj(jobConfig.workVolume), name: 'work' }];
   const setting = noSetting(namespace);
   return {
@@ -175,7 +186,8 @@ function jobPod(
 }
 
 function mysqlClusterPods(cr: ManifestObject, manifests: readonly Manifest[]): ModelledPod[] {
-  const disableDefaults = boolFlag(operatorContainer(manifests, MOCO_CONTROLLER_IMAGE), MOCO_DISABLE_DEFAULTS_FLAG) ?? false;
+  const disableDefaults =
+    boolFlag(operatorContainer(manifests, MOCO_CONTROLLER_IMAGE), MOCO_DISABLE_DEFAULTS_FLAG) ?? false;
   const spec = obj(cr.spec);
   const namespace = namespaceOf(cr);
   const pods: ModelledPod[] = [];

@@ -23,7 +23,10 @@ const CEPH_UID = 167;
 /** The CephCluster's spec in a namespace (Rook runs a namespace's daemons for its one cluster). */
 function clusterSpec(namespace: string | undefined, manifests: readonly Manifest[]): Json {
   const cluster = manifests.find(
-    (m) => m.object.kind === 'CephCluster' && String(m.object.apiVersion).startsWith(`${GROUP}/`) && namespaceOf(m.object) === namespace,
+    (m) =>
+      m.object.kind === 'CephCluster' &&
+      String(m.object.apiVersion).startsWith(`${GROUP}/`) &&
+      namespaceOf(m.object) === namespace,
   );
   return obj(cluster?.object.spec);
 }
@@ -38,7 +41,11 @@ function isHostNetwork(cluster: Json): boolean {
 function hostDirs(cluster: Json): Json[] {
   return str(cluster.dataDirHostPath) === undefined
     ? []
-    : [volume('ceph-daemons-sock-dir', 'hostPath'), volume('rook-ceph-log', 'hostPath'), volume('rook-ceph-crash', 'hostPath')];
+    : [
+        volume('ceph-daemons-sock-dir', 'hostPath'),
+        volume('rook-ceph-log', 'hostPath'),
+        volume('rook-ceph-crash', 'hostPath'),
+      ];
 }
 
 function daemon(
@@ -76,7 +83,9 @@ function daemon(
 }
 
 const hasOsds = (storage: Json) =>
-  storage.useAllNodes === true || arr(storage.nodes).length > 0 || arr(storage.storageClassDeviceSets).length > 0;
+  storage.useAllNodes === true ||
+  arr(storage.nodes).length > 0 ||
+  arr(storage.storageClassDeviceSets).length > 0;
 
 function cephClusterPods(cr: ManifestObject): ModelledPod[] {
   const spec = obj(cr.spec);
@@ -84,20 +93,29 @@ function cephClusterPods(cr: ManifestObject): ModelledPod[] {
   const devices = [volume('devices', 'hostPath'), volume('udev', 'hostPath')];
   const pods = [
     daemon(cr, spec, 'mon', [container('mon', [], DAEMON)], {
-      initContainers: [container('chown-container-data-dir', [], DAEMON), container('init-mon-fs', [], DAEMON)],
+      initContainers: [
+        container('chown-container-data-dir', [], DAEMON),
+        container('init-mon-fs', [], DAEMON),
+      ],
     }),
     daemon(
       cr,
       spec,
       'mgr',
-      [container('mgr', [], DAEMON), ...(Number(mgr.count) > 1 ? [container('watch-active', [], DAEMON)] : [])],
+      [
+        container('mgr', [], DAEMON),
+        ...(Number(mgr.count) > 1 ? [container('watch-active', [], DAEMON)] : []),
+      ],
       { hostNetwork: typeof mgr.hostNetwork === 'boolean' ? mgr.hostNetwork : undefined },
     ),
   ];
   if (hasOsds(obj(spec.storage))) {
     pods.push(
       daemon(cr, spec, 'osd', [container('osd', [], PRIVILEGED)], {
-        initContainers: [container('activate', [], PRIVILEGED), container('chown-container-data-dir', [], DAEMON)],
+        initContainers: [
+          container('activate', [], PRIVILEGED),
+          container('chown-container-data-dir', [], DAEMON),
+        ],
         volumes: devices,
       }),
       daemon(cr, spec, 'osd-prepare', [container('provision', [], PRIVILEGED)], {
@@ -109,9 +127,15 @@ function cephClusterPods(cr: ManifestObject): ModelledPod[] {
   }
   if (obj(spec.crashCollector).disable !== true) {
     pods.push(
-      daemon(cr, spec, 'crashcollector', [container('ceph-crash', [], { ...DAEMON, runAsUser: CEPH_UID, runAsGroup: CEPH_UID })], {
-        initContainers: [container('make-container-crash-dir', [], DAEMON)],
-      }),
+      daemon(
+        cr,
+        spec,
+        'crashcollector',
+        [container('ceph-crash', [], { ...DAEMON, runAsUser: CEPH_UID, runAsGroup: CEPH_UID })],
+        {
+          initContainers: [container('make-container-crash-dir', [], DAEMON)],
+        },
+      ),
     );
   }
   if (obj(spec.monitoring).metricsDisabled !== true) {

@@ -94,7 +94,13 @@ const POD_FIELDS = [
   'seLinuxChangePolicy',
 ];
 /** Fields of the CR's `securityContext` that the operator gives each container. */
-const CONTAINER_FIELDS = ['privileged', 'capabilities', 'readOnlyRootFilesystem', 'allowPrivilegeEscalation', 'procMount'];
+const CONTAINER_FIELDS = [
+  'privileged',
+  'capabilities',
+  'readOnlyRootFilesystem',
+  'allowPrivilegeEscalation',
+  'procMount',
+];
 /** Pod fields the operator also copies into each container. */
 const COPIED_POD_FIELDS = ['runAsUser', 'runAsGroup', 'runAsNonRoot', 'appArmorProfile', 'seccompProfile'];
 
@@ -154,7 +160,8 @@ function strictSetting(kind: string, c: Component, settings: VmOperatorSettings)
   if (own === false) {
     return `set ${ownPath}: true in the ${kind} (it is false, which overrides ${VM_STRICT_ENV})`;
   }
-  const crField = kind === 'VMCluster' ? `spec.useStrictSecurity: true (or ${ownPath}: true)` : `${ownPath}: true`;
+  const crField =
+    kind === 'VMCluster' ? `spec.useStrictSecurity: true (or ${ownPath}: true)` : `${ownPath}: true`;
   if (c.clusterStrict === false) {
     return `set ${crField} in the VMCluster (spec.useStrictSecurity is false, which overrides ${VM_STRICT_ENV})`;
   }
@@ -181,7 +188,11 @@ function buildPod(cr: ManifestObject, c: Component, settings: VmOperatorSettings
   const withContext = (list: readonly Json[]) =>
     list.map((x) => (containerContext === undefined ? x : { ...x, securityContext: containerContext }));
   const origins: Record<string, Origin> = {};
-  const crContainers = (list: 'containers' | 'initContainers', operators: readonly Json[], merge: boolean) => {
+  const crContainers = (
+    list: 'containers' | 'initContainers',
+    operators: readonly Json[],
+    merge: boolean,
+  ) => {
     const patches = namedContainers(c.params[list]);
     for (const o of operators) origins[String(o.name)] = written;
     for (const p of patches) {
@@ -219,8 +230,7 @@ function buildPod(cr: ManifestObject, c: Component, settings: VmOperatorSettings
 }
 
 const port = (value: unknown, fallback: number) => portNumber(value) ?? fallback;
-const licensed = (license: unknown) =>
-  obj(license).key !== undefined || obj(license).keyRef !== undefined;
+const licensed = (license: unknown) => obj(license).key !== undefined || obj(license).keyRef !== undefined;
 
 /** Volumes of the Secrets and ConfigMaps a CR lists to mount. */
 function mounted(params: Json): Json[] {
@@ -349,7 +359,8 @@ function agentReloader(spec: Json): { reloader: boolean; init: boolean } {
     arr(spec.inlineRelabelConfig).length > 0 ||
     remoteWrite.some((rw) => rw.urlRelabelConfig !== undefined || arr(rw.inlineUrlRelabelConfig).length > 0);
   const hasRules = (s: unknown) => arr(obj(s).rules).length > 0 || obj(s).configmap !== undefined;
-  const aggregation = hasRules(spec.streamAggrConfig) || remoteWrite.some((rw) => hasRules(rw.streamAggrConfig));
+  const aggregation =
+    hasRules(spec.streamAggrConfig) || remoteWrite.some((rw) => hasRules(rw.streamAggrConfig));
   const secrets = remoteWrite.some((rw) => {
     const tls = obj(rw.tlsConfig);
     return (
@@ -399,7 +410,9 @@ function vmAlert(cr: ManifestObject): Component[] {
   const spec = obj(cr.spec);
   // An "unmanaged" VMAlert (no rule selection) gets no config-reloader.
   const managed =
-    spec.selectAllByDefault === true || spec.ruleSelector !== undefined || spec.ruleNamespaceSelector !== undefined;
+    spec.selectAllByDefault === true ||
+    spec.ruleSelector !== undefined ||
+    spec.ruleNamespaceSelector !== undefined;
   return [
     {
       pod: 'vmalert',
@@ -487,7 +500,10 @@ function vmAuth(cr: ManifestObject): Component[] {
       ],
       initContainers: reloader ? [configInit()] : [],
       mergeInit: true,
-      volumes: [volume(reloader ? 'config-out' : 'config', reloader ? 'emptyDir' : 'secret'), ...mounted(spec)],
+      volumes: [
+        volume(reloader ? 'config-out' : 'config', reloader ? 'emptyDir' : 'secret'),
+        ...mounted(spec),
+      ],
     },
   ];
 }
