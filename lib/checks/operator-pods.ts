@@ -58,24 +58,36 @@ export function operatorPods(manifests: readonly Manifest[]): OperatorPods {
   return { pods, unmodelled };
 }
 
+/** Controls an unset container field of which the pod-level securityContext satisfies for all. */
+const POD_LEVEL_CONTROLS = ['runAsNonRoot', 'seccompProfile_restricted'];
+
+/** A violation as the fix reads it (pod-security.ts's ControlViolation). */
+interface Violation {
+  readonly id: string;
+  readonly fields: readonly {
+    readonly path: string;
+    readonly value?: unknown;
+    readonly container?: string;
+  }[];
+  readonly fix: string;
+}
+
 /**
  * The fix for a violation of a modelled Pod: per origin of the offending fields, the switch, or the
- * control's fix at the CR field the operator copies. `container` is undefined for a pod-level field.
+ * control's fix at the CR field the operator copies. Where every container leaves unset a field the
+ * pod-level securityContext can give them all (runAsNonRoot, seccomp), the fix is that one place.
  */
-export function operatorPodFix(
-  pod: ModelledPod,
-  fields: readonly { readonly path: string; readonly container?: string }[],
-  controlFix: string,
-): string {
-  const originOf = (f: { path: string; container?: string }): Origin => {
+export function operatorPodFix(pod: ModelledPod, violation: Violation): string {
+  const { fields, fix } = violation;
+  const originOf = (f: Violation['fields'][number]): Origin => {
     // Annotations (AppArmor before 1.30) come with the pod's metadata, whichever container they name.
     if (f.path.startsWith('metadata')) return pod.origins.pod;
     if (f.container !== undefined) return pod.origins.containers[f.container] ?? pod.origins.pod;
     return f.path.startsWith('spec.securityContext') ? pod.origins.securityContext : pod.origins.pod;
   };
-  const fixes = fields.map((f) => {
-    const origin = originOf(f);
-    return origin.setting === true ? origin.change : `in ${origin.change}: ${controlFix}`;
-  });
+  const podLevel = POD_LEVEL_CONTROLS.includes(violation.id) && fields.every((f) => f.value === undefined);
+  const fixes = (podLevel ? [pod.origins.securityContext] : fields.map(originOf)).map((origin) =>
+    origin.setting === true ? origin.change : `in ${origin.change}: ${fix}`,
+  );
   return [...new Set(fixes)].join('; ');
 }

@@ -251,7 +251,7 @@ function operatorMadePod(pod: OperatorPod): PodToCheck {
     object: pod.object,
     namespace: pod.namespace,
     view: { spec: pod.spec, specPath: 'spec', metadata: pod.metadata, metadataPath: 'metadata' },
-    fixOf: (v) => operatorPodFix(pod, v.fields, v.fix),
+    fixOf: (v) => operatorPodFix(pod, v),
   };
 }
 

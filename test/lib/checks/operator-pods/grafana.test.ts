@@ -68,7 +68,7 @@ describe('Grafana', () => {
       'seccompProfile_restricted',
     ]);
     const [ape] = evaluatePod(pod.spec, pod.metadata, 'restricted', 'latest');
-    expect(operatorPodFix(pod, ape.fields, ape.fix)).toBe(
+    expect(operatorPodFix(pod, ape)).toBe(
       'in Grafana spec.deployment.spec.template.spec.containers[grafana].securityContext, or leave spec.disableDefaultSecurityContext unset (it is "All", which drops the operator\'s container defaults): set securityContext.allowPrivilegeEscalation false in every container',
     );
     // The seccomp profile is only set at pod level, the rest only in the container.
@@ -108,13 +108,13 @@ describe('Grafana', () => {
       ['runAsNonRoot', ['plugins']],
     ]);
     const ape = violations[2];
-    expect(operatorPodFix(pod, ape.fields, ape.fix)).toBe(
+    expect(operatorPodFix(pod, ape)).toBe(
       [
         'in Grafana spec.deployment.spec.template.spec.initContainers[plugins].securityContext: set securityContext.allowPrivilegeEscalation false in every container',
         'in Grafana spec.deployment.spec.template.spec.containers[grafana].securityContext: set securityContext.allowPrivilegeEscalation false in every container',
       ].join('; '),
     );
-    expect(operatorPodFix(pod, violations[0].fields, violations[0].fix)).toMatch(
+    expect(operatorPodFix(pod, violations[0])).toMatch(
       /^in Grafana spec\.deployment\.spec\.template\.spec: leave hostNetwork/,
     );
   });

@@ -84,8 +84,35 @@ describe('MySQLCluster', () => {
       ['allowPrivilegeEscalation', ['agent']],
       ['capabilities_restricted', ['agent']],
     ]);
-    expect(operatorPodFix(mysqld, violations[0].fields, violations[0].fix)).toBe(
+    expect(operatorPodFix(mysqld, violations[0])).toBe(
       "in MySQLCluster spec.podTemplate.overwriteContainers[agent].securityContext (it replaces MOCO's runAsUser/runAsGroup 10000: set them there too): set securityContext.allowPrivilegeEscalation false in every container",
+    );
+  });
+
+  it('points runAsNonRoot and seccomp left unset everywhere at the template’s pod securityContext', () => {
+    const mysqld = podsOf([cluster()]).get(made('mysqld'))!;
+    const violations = evaluatePod(mysqld.spec, mysqld.metadata, 'restricted', 'latest');
+    const fixOf = (id: string) =>
+      operatorPodFix(
+        mysqld,
+        violations.find((v) => v.id === id)!,
+      );
+    expect(fixOf('runAsNonRoot')).toBe(
+      'in MySQLCluster spec.podTemplate.spec.securityContext: set runAsNonRoot true in the pod securityContext (or in every container) and run as a non-zero runAsUser',
+    );
+    expect(fixOf('seccompProfile_restricted')).toBe(
+      'in MySQLCluster spec.podTemplate.spec.securityContext: set seccompProfile.type RuntimeDefault in the pod or container securityContext',
+    );
+    // A container that sets runAsNonRoot false is fixed where it says so.
+    const explicit = podsOf([
+      cluster((spec) => {
+        restricted(spec);
+        spec.podTemplate.spec.containers[0].securityContext = { ...RESTRICTED, runAsNonRoot: false };
+      }),
+    ]).get(made('mysqld'))!;
+    const [runAsNonRoot] = evaluatePod(explicit.spec, explicit.metadata, 'restricted', 'latest');
+    expect(operatorPodFix(explicit, runAsNonRoot)).toBe(
+      'in MySQLCluster spec.podTemplate.spec.containers[mysqld].securityContext: set runAsNonRoot true in the pod securityContext (or in every container) and run as a non-zero runAsUser',
     );
   });
 
@@ -155,7 +182,7 @@ describe('MySQLCluster', () => {
       'seccompProfile_restricted',
     ]);
     const [ape] = evaluatePod(backup.spec, backup.metadata, 'restricted', 'latest');
-    expect(operatorPodFix(backup, ape.fields, ape.fix)).toBe(
+    expect(operatorPodFix(backup, ape)).toBe(
       'nothing in MOCO sets it: backup and restore Pods get only readOnlyRootFilesystem (and run-as) and a BackupPolicy has no securityContext field, so they pass baseline, not restricted; give namespace mysql the baseline level, with this reason, or run no MOCO backups there',
     );
   });
@@ -167,7 +194,7 @@ describe('MySQLCluster', () => {
     const backup = podsOf([cluster(), policy]).get(made('backup'))!;
     const [hostPath] = evaluatePod(backup.spec, backup.metadata, 'baseline', 'latest');
     expect(hostPath.id).toBe('hostPathVolumes');
-    expect(operatorPodFix(backup, hostPath.fields, hostPath.fix)).toMatch(
+    expect(operatorPodFix(backup, hostPath)).toMatch(
       /^in BackupPolicy crawler-backup spec\.jobConfig \(workVolume, volumes\): replace the hostPath volume/,
     );
   });

@@ -47,7 +47,7 @@ describe('Rook', () => {
     });
     const osd = pods.get(made('CephCluster', 'rook-ceph', 'osd'))!;
     const [hostPath] = evaluatePod(osd.spec, osd.metadata, 'baseline', 'latest');
-    expect(operatorPodFix(osd, hostPath.fields, hostPath.fix)).toBe(
+    expect(operatorPodFix(osd, hostPath)).toBe(
       'nothing in Rook changes it (its Ceph daemons mount hostPath volumes under dataDirHostPath and its OSDs run privileged): give namespace rook-ceph the privileged level, with that reason',
     );
     for (const pod of pods.values()) expect(refused(pod, 'privileged')).toEqual([]);

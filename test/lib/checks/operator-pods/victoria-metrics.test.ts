@@ -162,11 +162,11 @@ describe('VMCluster', () => {
       ['capabilities_restricted', ['proxy']],
     ]);
     const priv = violations.find((v) => v.id === 'privileged')!;
-    expect(operatorPodFix(storage, priv.fields, priv.fix)).toBe(
+    expect(operatorPodFix(storage, priv)).toBe(
       "in VMCluster spec.vmstorage.containers[vmstorage].securityContext, merged over the operator's: leave securityContext.privileged unset or false, or give the namespace a lower pod-security level, with its reason",
     );
     const ape = violations.find((v) => v.id === 'allowPrivilegeEscalation')!;
-    expect(operatorPodFix(storage, ape.fields, ape.fix)).toBe(
+    expect(operatorPodFix(storage, ape)).toBe(
       'in VMCluster spec.vmstorage.containers[proxy].securityContext: set securityContext.allowPrivilegeEscalation false in every container',
     );
   });
@@ -276,7 +276,7 @@ describe('VMAgent, VMAlert, VMAlertmanager, VMSingle, VMAuth', () => {
   it('names the setting in the fix: the env or the CR field', () => {
     const agent = podsOf([kinds('VMAgent')]).get(made('vmagent', 'VMAgent'))!;
     const [first] = evaluatePod(agent.spec, agent.metadata, 'restricted', 'latest');
-    expect(operatorPodFix(agent, first.fields, first.fix)).toBe(
+    expect(operatorPodFix(agent, first)).toBe(
       'set VM_ENABLESTRICTSECURITY=true on the VictoriaMetrics operator (chart value env) or spec.useStrictSecurity: true in the VMAgent',
     );
   });
