@@ -18,6 +18,26 @@ export default tseslint.config(
     },
   },
   {
+    // A component file declares one component and takes what it needs from others as typed props
+    // (charts/index.ts wires them): it never imports a sibling component's file.
+    files: ['charts/*.ts'],
+    ignores: ['charts/index.ts', 'charts/assemble.ts', 'charts/render.ts', 'charts/synth.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\./(?!lib/|apps(/|$))',
+              message:
+                'A component takes what it needs from another as a typed prop, not by importing its file.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests edit parsed YAML freely.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

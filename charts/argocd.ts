@@ -2,23 +2,23 @@
  * Argo CD managing itself: the pinned argo-cd chart with GitHub SSO through Dex, RBAC that gives the
  * site's GitHub team admin and everyone else nothing, the admin user disabled, and health checks that
  * make Application sync waves wait. `argocdRelease()` is the single source of chart and values: the
- * bootstrap stack installs exactly this release once, then the `argocd` Application takes over.
+ * bootstrap stack installs the rendered chart once, then the `argocd` Application takes over.
  *
- * `argocd-config` holds what needs other components' CRDs: the two argocd-server Services (web and
- * gRPC; Contour serves one protocol per host and port) and the Dex client secret.
+ * The folder also holds the two argocd-server Services (web and gRPC; Contour serves one protocol per
+ * host and port), their routes, and the Dex client secret.
  */
-import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { stringify } from 'yaml';
-import { ARGOCD_NAMESPACE, configAppName, fqdn } from '../lib/naming';
+import { ARGOCD_NAMESPACE, fqdn } from '../lib/naming';
 import type { SiteSpec } from '../lib/site/schema';
 import { charts } from '../lib/versions';
 import { HEALTH_CHECKS } from './lib/argocd-health';
 import { Expose } from './lib/expose';
 import { resources, type Resources } from './lib/k8s-types';
-import { PlatformNamespace } from './lib/namespace';
+import { ARGOCD_ALERTS } from './lib/alert-rules';
+import { Component, type ChartSpec } from './lib/component';
 import { StoredSealedSecret } from './lib/sealed-secret';
-import type { AppChart, HelmRelease, Platform } from './lib/platform';
+import type { Platform } from './lib/platform';
 
 /** Secret Dex reads the GitHub OAuth app from (`$<name>:<key>` in dex.config). */
 export const DEX_GITHUB_SECRET = { name: 'argocd-dex-github', keys: ['clientID', 'clientSecret'] } as const;
@@ -107,8 +107,8 @@ export function rbacPolicy(site: SiteSpec): ArgoCdRbac {
   return { 'policy.default': '', 'policy.csv': `g, ${org}:${team}, role:admin\n`, scopes: '[groups]' };
 }
 
-/** The Argo CD release: the same chart and values for the bootstrap stack and the `argocd` Application. */
-export function argocdRelease(site: SiteSpec): HelmRelease<ArgoCdValues> {
+/** The Argo CD release: the chart and values the `argocd` folder renders (and the bootstrap installs). */
+export function argocdRelease(site: SiteSpec): ChartSpec<ArgoCdValues> & { releaseName: string } {
   const hosts = argocdHosts(site);
   return {
     chart: charts['argo-cd'],
@@ -153,55 +153,40 @@ export const UPSTREAM_PROTOCOL = {
   h2: 'projectcontour.io/upstream-protocol.h2',
 } as const;
 
-export interface ArgoCdProps {
-  /**
-   * Sync wave of the `argocd` Application. Argo CD is installed by the bootstrap stack first, so it
-   * can sync in the first wave.
-   * @default 0
-   */
-  readonly wave?: number;
-  /**
-   * Sync wave of `argocd-config`: after the Applications that install the CRDs of its routes
-   * (Contour, cert-manager, ExternalDNS) and of SealedSecret.
-   * @default 2
-   */
-  readonly configWave?: number;
-}
-
-export class ArgoCd extends Construct {
-  readonly release: HelmRelease<ArgoCdValues>;
+/**
+ * Argo CD, its routes and the Dex client secret. The routes' custom resources come from other
+ * components' charts, so they stay in `argocd` (which the platform then syncs after those); the
+ * bootstrap stack installs the chart's part of the folder before any of that exists.
+ */
+export class ArgoCd extends Component<ArgoCdValues> {
   readonly webService: k8s.KubeService;
   readonly grpcService: k8s.KubeService;
   /** HTTPProxy, Certificate and DNSEndpoint of the web UI (`argocd.<domain>`). */
   readonly webRoute: Expose;
   /** The same for gRPC and the `argocd` CLI (`argocd-grpc.<domain>`). */
   readonly grpcRoute: Expose;
-  /** The folder of `argocd-config`, where the routes to the two Services go. */
-  readonly configFolder: AppChart;
 
-  constructor(platform: Platform, props: ArgoCdProps = {}) {
-    super(platform, 'component-argocd');
-    const wave = props.wave ?? 0;
-    this.release = argocdRelease(platform.site);
-
-    const folder = platform.folder('argocd');
-    new PlatformNamespace(folder, { name: ARGOCD_NAMESPACE });
-    platform.register({
+  constructor(platform: Platform) {
+    super(platform, {
       name: 'argocd',
       description: 'GitOps: syncs every Application, itself included; GitHub SSO through Dex',
       project: 'platform',
-      namespace: ARGOCD_NAMESPACE,
-      wave,
-      helm: this.release,
-      folder,
+      namespace: { name: ARGOCD_NAMESPACE },
+      chart: argocdRelease(platform.site),
+      // dex.config names this Secret in text (`$argocd-dex-github:clientSecret`).
+      needs: [{ kind: 'Secret', namespace: ARGOCD_NAMESPACE, name: DEX_GITHUB_SECRET.name }],
       // The chart's redis-secret-init PreSync hook Job writes the Redis password Secret.
-      provides: [{ kind: 'Secret', namespace: ARGOCD_NAMESPACE, name: 'argocd-redis' }],
-      // dex.config reads the GitHub OAuth app from this Secret (`$argocd-dex-github:clientSecret`).
-      requires: [{ kind: 'Secret', namespace: ARGOCD_NAMESPACE, name: DEX_GITHUB_SECRET.name }],
+      makes: [{ kind: 'Secret', namespace: ARGOCD_NAMESPACE, name: 'argocd-redis' }],
+      scrapes: [
+        {
+          kind: 'pod',
+          matchLabels: { 'app.kubernetes.io/part-of': 'argocd' },
+          endpoints: [{ port: 'metrics' }],
+        },
+      ],
+      alerts: [ARGOCD_ALERTS],
     });
-
-    const config = platform.folder(configAppName('argocd'));
-    this.configFolder = config;
+    const config = this.folder;
     const service = (id: string, name: string, protocol: keyof typeof UPSTREAM_PROTOCOL) =>
       new k8s.KubeService(config, id, {
         metadata: {
@@ -236,13 +221,5 @@ export class ArgoCd extends Construct {
       });
     this.webRoute = route('web-route', this.webService, ARGOCD_HOST_LABELS.web, 'tls');
     this.grpcRoute = route('grpc-route', this.grpcService, ARGOCD_HOST_LABELS.grpc, 'h2');
-    platform.register({
-      name: configAppName('argocd'),
-      description: 'argocd-server web and gRPC Services and routes, the Dex client secret',
-      project: 'platform',
-      namespace: ARGOCD_NAMESPACE,
-      wave: props.configWave ?? 2,
-      folder: config,
-    });
   }
 }

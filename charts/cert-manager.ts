@@ -1,10 +1,9 @@
 /**
- * cert-manager: the upstream chart (with its CRDs) as `cert-manager`, and in `cert-manager-config`
- * the ClusterIssuers: Let's Encrypt staging and production solving DNS-01 with the site's DNS
- * provider (Google Cloud DNS or Cloudflare), and a self-signed root CA behind an `internal-ca` issuer
- * for names that never leave the LAN.
+ * cert-manager: the upstream chart (with its CRDs), and the ClusterIssuers (in `cert-manager-config`):
+ * Let's Encrypt staging and production solving DNS-01 with the site's DNS provider (Google Cloud DNS or
+ * Cloudflare), and a self-signed root CA behind an `internal-ca` issuer for names that never leave the
+ * LAN.
  */
-import { Construct } from 'constructs';
 import {
   Certificate,
   CertificateSpecPrivateKeyAlgorithm,
@@ -13,12 +12,13 @@ import {
   type ClusterIssuerSpecAcmeSolversDns01,
 } from '../imports/cert-manager.io';
 import { ACME_DIRECTORIES, PUBLIC_DOH_RESOLVERS } from '../lib/endpoints';
-import { CERT_MANAGER_NAMESPACE, configAppName } from '../lib/naming';
+import { CERT_MANAGER_NAMESPACE } from '../lib/naming';
 import type { SiteSpec } from '../lib/site/schema';
 import { charts } from '../lib/versions';
 import { resources, type Resources } from './lib/k8s-types';
-import { PlatformNamespace } from './lib/namespace';
-import type { HelmRelease, Platform } from './lib/platform';
+import { CERTIFICATE_ALERTS } from './lib/alert-rules';
+import { Component } from './lib/component';
+import type { Platform } from './lib/platform';
 import { StoredSealedSecret } from './lib/sealed-secret';
 import type { SecretRef } from './lib/secret-refs';
 
@@ -69,52 +69,46 @@ export interface CertManagerValues {
   readonly dns01RecursiveNameservers: string;
 }
 
-export interface CertManagerProps {
-  /**
-   * Sync wave of `cert-manager`; `cert-manager-config` syncs one wave later.
-   * @default 1
-   */
-  readonly wave?: number;
+export function certManagerValues(): CertManagerValues {
+  return {
+    global: { leaderElection: { namespace: CERT_MANAGER_NAMESPACE } },
+    crds: { enabled: true, keep: true },
+    resources: resources('25m', '96Mi'),
+    webhook: { resources: resources('10m', '48Mi') },
+    cainjector: { resources: resources('10m', '96Mi') },
+    startupapicheck: { resources: resources('10m', '32Mi') },
+    dns01RecursiveNameserversOnly: true,
+    dns01RecursiveNameservers: PUBLIC_DOH_RESOLVERS.join(','),
+  };
 }
 
-export class CertManager extends Construct {
-  readonly values: CertManagerValues;
+/**
+ * cert-manager, and the ClusterIssuers every certificate of the site comes from. The issuers are
+ * custom resources of its own chart, so the platform puts them in `cert-manager-config`.
+ */
+export class CertManager extends Component<CertManagerValues> {
   readonly issuers: Record<SiteSpec['tls']['issuer'], ClusterIssuer>;
 
-  constructor(platform: Platform, props: CertManagerProps = {}) {
-    super(platform, 'component-cert-manager');
-    const site = platform.site;
-    const wave = props.wave ?? 1;
-    const folder = platform.folder('cert-manager');
-    new PlatformNamespace(folder, { name: CERT_MANAGER_NAMESPACE });
-    this.values = {
-      global: { leaderElection: { namespace: CERT_MANAGER_NAMESPACE } },
-      crds: { enabled: true, keep: true },
-      resources: resources('25m', '96Mi'),
-      webhook: { resources: resources('10m', '48Mi') },
-      cainjector: { resources: resources('10m', '96Mi') },
-      startupapicheck: { resources: resources('10m', '32Mi') },
-      dns01RecursiveNameserversOnly: true,
-      dns01RecursiveNameservers: PUBLIC_DOH_RESOLVERS.join(','),
-    };
-    const release: HelmRelease<CertManagerValues> = {
-      chart: charts['cert-manager'],
-      releaseName: 'cert-manager',
-      values: this.values,
-    };
-    platform.register({
+  constructor(platform: Platform) {
+    super(platform, {
       name: 'cert-manager',
       description: "Certificates: Let's Encrypt over DNS-01 and an internal CA",
       project: 'platform',
-      namespace: CERT_MANAGER_NAMESPACE,
-      wave,
-      helm: release,
-      folder,
+      namespace: { name: CERT_MANAGER_NAMESPACE },
+      chart: { chart: charts['cert-manager'], values: certManagerValues() },
+      scrapes: [
+        {
+          kind: 'pod',
+          matchLabels: { 'app.kubernetes.io/name': 'cert-manager' },
+          endpoints: [{ port: 'http-metrics' }],
+        },
+      ],
+      alerts: [CERTIFICATE_ALERTS],
     });
-
-    const config = platform.folder(configAppName('cert-manager'));
+    const site = platform.site;
+    const folder = this.folder;
     const acme = (name: keyof typeof ACME_DIRECTORIES) =>
-      new ClusterIssuer(config, name, {
+      new ClusterIssuer(folder, name, {
         metadata: { name },
         spec: {
           acme: {
@@ -125,12 +119,12 @@ export class CertManager extends Construct {
           },
         },
       });
-    new StoredSealedSecret(config, 'solver-credentials', solverSecret(site));
-    const selfSigned = new ClusterIssuer(config, 'selfsigned', {
+    new StoredSealedSecret(folder, 'solver-credentials', solverSecret(site));
+    const selfSigned = new ClusterIssuer(folder, 'selfsigned', {
       metadata: { name: INTERNAL_CA.selfSigned },
       spec: { selfSigned: {} },
     });
-    new Certificate(config, 'root-ca', {
+    new Certificate(folder, 'root-ca', {
       metadata: { name: INTERNAL_CA.secretName, namespace: CERT_MANAGER_NAMESPACE },
       spec: {
         isCa: true,
@@ -149,18 +143,10 @@ export class CertManager extends Construct {
     this.issuers = {
       'letsencrypt-production': acme('letsencrypt-production'),
       'letsencrypt-staging': acme('letsencrypt-staging'),
-      'internal-ca': new ClusterIssuer(config, 'internal-ca', {
+      'internal-ca': new ClusterIssuer(folder, 'internal-ca', {
         metadata: { name: INTERNAL_CA.issuer },
         spec: { ca: { secretName: INTERNAL_CA.secretName } },
       }),
     };
-    platform.register({
-      name: configAppName('cert-manager'),
-      description: 'ClusterIssuers: ACME staging and production (DNS-01), internal CA',
-      project: 'platform',
-      namespace: CERT_MANAGER_NAMESPACE,
-      wave: wave + 1,
-      folder: config,
-    });
   }
 }

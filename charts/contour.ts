@@ -3,17 +3,16 @@
  * a DaemonSet behind a LoadBalancer Service whose IP is fixed by the site file as an offset into the
  * MetalLB pool, so moving the pool moves Envoy with it. Routes come from `Expose` (HTTPProxy).
  */
-import { Construct } from 'constructs';
 import { envoyAddress } from '../lib/site/derive';
 import { charts, images } from '../lib/versions';
+import { Component } from './lib/component';
 import { resources, type Resources } from './lib/k8s-types';
-import { PlatformNamespace } from './lib/namespace';
-import type { HelmRelease, Platform } from './lib/platform';
-
-export const CONTOUR_NAMESPACE = 'projectcontour';
+import type { Platform } from './lib/platform';
 
 /** MetalLB's annotation that asks for one fixed address from its pools. */
 export const METALLB_IPS_ANNOTATION = 'metallb.io/loadBalancerIPs';
+
+const NAMESPACE = 'projectcontour';
 
 interface Image {
   readonly registry: string;
@@ -39,57 +38,56 @@ export interface ContourValues {
   readonly defaultBackend: { readonly enabled: boolean };
 }
 
-export interface ContourProps {
-  /**
-   * Sync wave of `contour`.
-   * @default 1
-   */
-  readonly wave?: number;
+export function contourValues(envoyIp: string): ContourValues {
+  return {
+    global: { security: { allowInsecureImages: true } },
+    contour: { image: images.contour, manageCRDs: true, resources: resources('50m', '64Mi') },
+    envoy: {
+      image: images.envoy,
+      kind: 'daemonset',
+      resources: resources('100m', '128Mi', { cpu: '1', memory: '512Mi' }),
+      service: {
+        type: 'LoadBalancer',
+        externalTrafficPolicy: 'Local',
+        annotations: { [METALLB_IPS_ANNOTATION]: envoyIp },
+      },
+    },
+    defaultBackend: { enabled: false },
+  };
 }
 
-export class Contour extends Construct {
+export class Contour extends Component<ContourValues> {
   /** Envoy's LoadBalancer IP, where every exposed name points. */
   readonly envoyAddress: string;
-  readonly values: ContourValues;
 
-  constructor(platform: Platform, props: ContourProps = {}) {
-    super(platform, 'component-contour');
-    this.envoyAddress = envoyAddress(platform.site);
-    const folder = platform.folder('contour');
-    new PlatformNamespace(folder, { name: CONTOUR_NAMESPACE });
-    this.values = {
-      global: { security: { allowInsecureImages: true } },
-      contour: { image: images.contour, manageCRDs: true, resources: resources('50m', '64Mi') },
-      envoy: {
-        image: images.envoy,
-        kind: 'daemonset',
-        resources: resources('100m', '128Mi', { cpu: '1', memory: '512Mi' }),
-        service: {
-          type: 'LoadBalancer',
-          externalTrafficPolicy: 'Local',
-          annotations: { [METALLB_IPS_ANNOTATION]: this.envoyAddress },
-        },
-      },
-      defaultBackend: { enabled: false },
-    };
-    const release: HelmRelease<ContourValues> = {
-      chart: charts.contour,
-      releaseName: 'contour',
-      values: this.values,
-    };
-    platform.register({
+  constructor(platform: Platform) {
+    const envoyIp = envoyAddress(platform.site);
+    super(platform, {
       name: 'contour',
       description: 'Ingress: Contour configuring Envoy on a fixed LoadBalancer IP; HTTPProxy routes',
       project: 'platform',
-      namespace: CONTOUR_NAMESPACE,
-      wave: props.wave ?? 1,
-      helm: release,
-      folder,
+      namespace: { name: NAMESPACE },
+      chart: { chart: charts.contour, values: contourValues(envoyIp) },
       // The chart's certgen PreSync hook Job writes the TLS Secrets of the Contour–Envoy xDS link.
-      provides: [
-        { kind: 'Secret', namespace: CONTOUR_NAMESPACE, name: 'contourcert' },
-        { kind: 'Secret', namespace: CONTOUR_NAMESPACE, name: 'envoycert' },
+      makes: [
+        { kind: 'Secret', namespace: NAMESPACE, name: 'contourcert' },
+        { kind: 'Secret', namespace: NAMESPACE, name: 'envoycert' },
+      ],
+      scrapes: [
+        {
+          name: 'contour',
+          kind: 'pod',
+          matchLabels: { 'app.kubernetes.io/component': 'contour' },
+          endpoints: [{ port: 'metrics' }],
+        },
+        {
+          name: 'envoy',
+          kind: 'pod',
+          matchLabels: { 'app.kubernetes.io/component': 'envoy' },
+          endpoints: [{ port: 'metrics', path: '/stats/prometheus' }],
+        },
       ],
     });
+    this.envoyAddress = envoyIp;
   }
 }

@@ -2,12 +2,11 @@
  * ExternalDNS publishes the platform's names at the site's DNS provider. Its sources are Contour's
  * HTTPProxies and DNSEndpoint objects (which `Expose` writes); the chart installs the DNSEndpoint CRD.
  */
-import { Construct } from 'constructs';
 import type { SiteSpec } from '../lib/site/schema';
 import { charts } from '../lib/versions';
 import { resources, type Resources } from './lib/k8s-types';
-import { PlatformNamespace } from './lib/namespace';
-import type { HelmRelease, Platform } from './lib/platform';
+import { Component } from './lib/component';
+import type { Platform } from './lib/platform';
 import { StoredSealedSecret } from './lib/sealed-secret';
 import type { SecretRef } from './lib/secret-refs';
 
@@ -80,39 +79,15 @@ export function externalDnsValues(site: SiteSpec): ExternalDnsValues {
   };
 }
 
-export interface ExternalDnsProps {
-  /**
-   * Sync wave of `external-dns`.
-   * @default 1
-   */
-  readonly wave?: number;
-}
-
-export class ExternalDns extends Construct {
-  readonly values: ExternalDnsValues;
-
-  constructor(platform: Platform, props: ExternalDnsProps = {}) {
-    super(platform, 'component-external-dns');
-    const folder = platform.folder('external-dns');
-    new PlatformNamespace(folder, { name: EXTERNAL_DNS_NAMESPACE });
-    new StoredSealedSecret(folder, 'credentials', externalDnsSecret(platform.site));
-    this.values = externalDnsValues(platform.site);
-    const release: HelmRelease<ExternalDnsValues> = {
-      chart: charts['external-dns'],
-      releaseName: 'external-dns',
-      values: this.values,
-    };
-    platform.register({
+export class ExternalDns extends Component<ExternalDnsValues> {
+  constructor(platform: Platform) {
+    super(platform, {
       name: 'external-dns',
       description: 'Publishes HTTPProxy and DNSEndpoint names at the DNS provider',
       project: 'platform',
-      namespace: EXTERNAL_DNS_NAMESPACE,
-      wave: props.wave ?? 1,
-      helm: release,
-      folder,
-      requires: [
-        { kind: 'Secret', namespace: EXTERNAL_DNS_NAMESPACE, name: externalDnsSecret(platform.site).name },
-      ],
+      namespace: { name: EXTERNAL_DNS_NAMESPACE },
+      chart: { chart: charts['external-dns'], values: externalDnsValues(platform.site) },
     });
+    new StoredSealedSecret(this.folder, 'credentials', externalDnsSecret(platform.site));
   }
 }

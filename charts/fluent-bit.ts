@@ -1,9 +1,10 @@
 /** Fluent Bit on every node, tailing container logs and shipping them to Loki. */
-import { Construct } from 'constructs';
 import { charts } from '../lib/versions';
 import { resources, type Resources } from './lib/k8s-types';
-import { PlatformNamespace } from './lib/namespace';
-import type { HelmRelease, Platform } from './lib/platform';
+import { inClusterName } from '../lib/checks/service-urls';
+import type { ServiceRef } from '../lib/manifest/refs';
+import { Component } from './lib/component';
+import type { Platform } from './lib/platform';
 
 export const FLUENT_BIT_NAMESPACE = 'fluent-bit';
 
@@ -46,46 +47,36 @@ export function lokiOutput(loki: LokiTarget): string {
 }
 
 export interface FluentBitProps {
-  /** Where the logs go (Loki's Service). */
-  readonly loki: LokiTarget;
-  /** @default 4 */
-  readonly wave?: number;
+  /** Where the logs go: Loki's Service. */
+  readonly loki: ServiceRef;
 }
 
-export class FluentBit extends Construct {
-  readonly values: FluentBitValues;
-
+export class FluentBit extends Component<FluentBitValues> {
   constructor(platform: Platform, props: FluentBitProps) {
-    super(platform, 'component-fluent-bit');
-    const folder = platform.folder('fluent-bit');
-    new PlatformNamespace(folder, {
-      name: FLUENT_BIT_NAMESPACE,
-      team: 'observability',
-      podSecurity: {
-        level: 'privileged',
-        reason: 'Fluent Bit reads every container log and the journal from host paths',
-      },
-    });
-    this.values = {
-      kind: 'DaemonSet',
-      resources: resources('50m', '64Mi', { cpu: '500m', memory: '256Mi' }),
-      tolerations: [{ operator: 'Exists' }],
-      testFramework: { enabled: false },
-      config: { outputs: lokiOutput(props.loki) },
-    };
-    const release: HelmRelease<FluentBitValues> = {
-      chart: charts['fluent-bit'],
-      releaseName: 'fluent-bit',
-      values: this.values,
-    };
-    platform.register({
+    super(platform, {
       name: 'fluent-bit',
       description: 'Ships every container’s logs to Loki',
       project: 'observability',
-      namespace: FLUENT_BIT_NAMESPACE,
-      wave: props.wave ?? 4,
-      helm: release,
-      folder,
+      namespace: {
+        name: FLUENT_BIT_NAMESPACE,
+        team: 'observability',
+        podSecurity: {
+          level: 'privileged',
+          reason: 'Fluent Bit reads every container log and the journal from host paths',
+        },
+      },
+      chart: {
+        chart: charts['fluent-bit'],
+        values: {
+          kind: 'DaemonSet',
+          resources: resources('50m', '64Mi', { cpu: '500m', memory: '256Mi' }),
+          tolerations: [{ operator: 'Exists' }],
+          testFramework: { enabled: false },
+          config: { outputs: lokiOutput({ host: inClusterName(props.loki), port: props.loki.port }) },
+        },
+      },
+      // The outputs are text in the chart's ConfigMap: no object field names Loki.
+      needs: [props.loki],
     });
   }
 }

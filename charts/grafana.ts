@@ -5,7 +5,6 @@
  * VictoriaMetrics and Loki derived from their constructs, dashboards from grafana.com by id and
  * revision, and the UI behind `Expose`. Every content CR picks this Grafana by `instanceSelector`.
  */
-import { Construct } from 'constructs';
 import {
   Grafana as GrafanaResource,
   GrafanaDashboard,
@@ -15,13 +14,14 @@ import {
 } from '../imports/grafana.integreatly.org';
 import { GRAFANA_PORT, grafanaServiceName } from '../lib/checks/operator-services';
 import { GITHUB_OAUTH } from '../lib/endpoints';
-import { configAppName, fqdn } from '../lib/naming';
+import { fqdn } from '../lib/naming';
+import type { DatasourceTarget } from '../lib/manifest/refs';
 import type { SiteSpec } from '../lib/site/schema';
 import { charts, dashboards } from '../lib/versions';
 import { Expose } from './lib/expose';
 import { quantities, resources, type Resources } from './lib/k8s-types';
-import { PlatformNamespace } from './lib/namespace';
-import type { HelmRelease, Platform } from './lib/platform';
+import { Component } from './lib/component';
+import type { Platform } from './lib/platform';
 import { StoredSealedSecret } from './lib/sealed-secret';
 import type { SecretRef } from './lib/secret-refs';
 
@@ -38,13 +38,6 @@ export const GRAFANA_OAUTH_SECRET: SecretRef = {
   name: 'grafana-github-oauth',
   keys: ['clientID', 'clientSecret'],
 };
-
-/** A datasource as the component that serves it describes it. */
-export interface DatasourceSource {
-  readonly name: string;
-  readonly type: 'prometheus' | 'loki';
-  readonly url: string;
-}
 
 /** grafana.ini, section by section (every value a string, as the operator wants). */
 export function grafanaConfig(site: SiteSpec, host: string): Record<string, Record<string, string>> {
@@ -76,18 +69,13 @@ export function grafanaConfig(site: SiteSpec, host: string): Record<string, Reco
 
 export interface GrafanaOperatorValues {
   readonly resources: Resources;
+  /** The chart leaves the pod securityContext empty; the restricted level needs a seccomp profile. */
+  readonly podSecurityContext: { readonly seccompProfile: { readonly type: 'RuntimeDefault' } };
 }
 
 export interface GrafanaProps {
-  /** The VictoriaMetrics and Loki datasources, from their constructs. */
-  readonly datasources: readonly DatasourceSource[];
-  /**
-   * Sync wave of the operator; `grafana-config` syncs after VictoriaMetrics and Loki.
-   * @default 2
-   */
-  readonly wave?: number;
-  /** @default 4 */
-  readonly configWave?: number;
+  /** The VictoriaMetrics and Loki datasources, from their components. */
+  readonly datasources: readonly DatasourceTarget[];
   /**
    * Host label of the UI.
    * @default 'grafana'
@@ -95,31 +83,27 @@ export interface GrafanaProps {
   readonly host?: string;
 }
 
-export class Grafana extends Construct {
+export class Grafana extends Component<GrafanaOperatorValues> {
   readonly grafana: GrafanaResource;
   readonly expose: Expose;
 
   constructor(platform: Platform, props: GrafanaProps) {
-    super(platform, 'component-grafana');
-    const site = platform.site;
-    const folder = platform.folder('grafana');
-    new PlatformNamespace(folder, { name: GRAFANA_NAMESPACE, team: 'observability' });
-    const release: HelmRelease<GrafanaOperatorValues> = {
-      chart: charts['grafana-operator'],
-      releaseName: 'grafana-operator',
-      values: { resources: resources('50m', '128Mi', { cpu: '500m', memory: '512Mi' }) },
-    };
-    platform.register({
+    super(platform, {
       name: 'grafana',
-      description: 'grafana-operator v5: Grafana, datasources and dashboards as CRs',
+      description: 'grafana-operator v5 and a Grafana with GitHub SSO, datasources, dashboards, route',
       project: 'observability',
-      namespace: GRAFANA_NAMESPACE,
-      wave: props.wave ?? 2,
-      helm: release,
-      folder,
+      namespace: { name: GRAFANA_NAMESPACE, team: 'observability' },
+      chart: {
+        chart: charts['grafana-operator'],
+        releaseName: 'grafana-operator',
+        values: {
+          resources: resources('50m', '128Mi', { cpu: '500m', memory: '512Mi' }),
+          podSecurityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+        },
+      },
     });
-
-    const config = platform.folder(configAppName('grafana'));
+    const site = platform.site;
+    const config = this.folder;
     const host = props.host ?? 'grafana';
     new StoredSealedSecret(config, 'oauth', GRAFANA_OAUTH_SECRET);
     const secretEnv = (name: string, key: string) => ({
@@ -183,14 +167,6 @@ export class Grafana extends Construct {
       host,
       name: 'grafana',
       websockets: true,
-    });
-    platform.register({
-      name: configAppName('grafana'),
-      description: 'Grafana with GitHub SSO, datasources, dashboards, route',
-      project: 'observability',
-      namespace: GRAFANA_NAMESPACE,
-      wave: props.configWave ?? 4,
-      folder: config,
     });
   }
 }

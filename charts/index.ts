@@ -1,26 +1,27 @@
 /**
- * The whole platform of one site: every component, in one place. Add a component here and it gets its
- * Applications, its folder in dist/ and a place in its AppProject. The platform comes back unfinalized:
- * `assemble` renders its charts, then writes the Applications and AppProjects.
+ * The whole platform of one site: every component, in one place, handed the typed outputs of the
+ * components it needs. Add a component here (and its file, lib/versions.ts and the locks) and the
+ * platform derives the rest: its Application (and `-config`), folder, wave and AppProject lists
+ * (docs/architecture.md). The platform comes back built, not assembled: `assemble` renders the charts.
  */
 import type { SiteSpec } from '../lib/site/schema';
 import { addUserApps } from './apps';
-import { Platform, type PlatformOptions } from './lib/platform';
 import { ArgoCd } from './argocd';
 import { CertManager } from './cert-manager';
-import { Contour, CONTOUR_NAMESPACE } from './contour';
+import { Contour } from './contour';
 import { ExternalDns } from './external-dns';
-import { Metallb } from './metallb';
 import { FluentBit } from './fluent-bit';
 import { Grafana } from './grafana';
 import { KubeStateMetrics } from './kube-state-metrics';
-import { Loki, LOGGING_NAMESPACE, LOKI_SERVICE } from './loki';
-import { Moco, MOCO_NAMESPACE } from './moco';
-import { NodeExporter, NODE_EXPORTER_NAMESPACE } from './node-exporter';
-import { VictoriaMetrics } from './victoria-metrics';
-import { RookCeph, ROOK_NAMESPACE } from './rook-ceph';
+import { Platform, type PlatformOptions } from './lib/platform';
+import { Loki } from './loki';
+import { Metallb } from './metallb';
+import { Moco } from './moco';
+import { NodeExporter } from './node-exporter';
+import { RookCeph } from './rook-ceph';
 import { SealedSecrets } from './sealed-secrets';
 import { Topolvm } from './topolvm';
+import { VictoriaMetrics } from './victoria-metrics';
 
 export interface PlatformComponents {
   readonly argocd: ArgoCd;
@@ -49,31 +50,16 @@ export function buildPlatform(
   const contour = new Contour(platform);
   const externalDns = new ExternalDns(platform);
   const topolvm = new Topolvm(platform);
-  const rookCeph = new RookCeph(platform);
-  const moco = new Moco(platform);
+  const rookCeph = new RookCeph(platform, { storageClass: topolvm.storageClass });
+  const moco = new Moco(platform, { storageClass: topolvm.storageClass, s3: rookCeph.s3 });
   new NodeExporter(platform);
-  new KubeStateMetrics(platform);
-  const victoriaMetrics = new VictoriaMetrics(platform, {
-    scrapeNamespaces: {
-      metallb: metallb.namespace,
-      contour: CONTOUR_NAMESPACE,
-      rook: ROOK_NAMESPACE,
-      moco: MOCO_NAMESPACE,
-      mysql: [...new Set(site.databases.mysql.map((db) => db.namespace))],
-      nodeExporter: NODE_EXPORTER_NAMESPACE,
-    },
-  });
-  const loki = new Loki(platform);
-  new FluentBit(platform, {
-    loki: { host: `${LOKI_SERVICE.name}.${LOGGING_NAMESPACE}.svc`, port: LOKI_SERVICE.port },
-  });
-  const grafana = new Grafana(platform, {
-    datasources: [
-      { name: 'VictoriaMetrics', type: 'prometheus', url: victoriaMetrics.cluster.selectUrl },
-      loki.datasource,
-    ],
-  });
+  const victoriaMetrics = new VictoriaMetrics(platform, { storageClass: topolvm.storageClass });
+  new KubeStateMetrics(platform, { namespace: victoriaMetrics.namespace });
+  const loki = new Loki(platform, { s3: rookCeph.s3, storageClass: topolvm.storageClass });
+  new FluentBit(platform, { loki: loki.service });
+  const grafana = new Grafana(platform, { datasources: [victoriaMetrics.datasource, loki.datasource] });
   addUserApps(platform);
+  platform.complete();
   return {
     platform,
     components: {

@@ -3,21 +3,24 @@
  * ObjectBucketClaim (credentials from the claim's Secret, through env), with retention from the site.
  * `datasource` is what Grafana points at, derived from the Service the chart creates.
  */
-import { Construct } from 'constructs';
 import { ObjectBucketClaim } from '../imports/objectbucket.io';
 import { inClusterHost, inClusterUrl } from '../lib/checks/service-urls';
 import type { SiteSpec } from '../lib/site/schema';
 import { charts } from '../lib/versions';
-import type { DatasourceSource } from './grafana';
 import { resources, type Resources } from './lib/k8s-types';
-import { PlatformNamespace } from './lib/namespace';
-import type { HelmRelease, Platform } from './lib/platform';
-import { BUCKET_STORAGE_CLASS, RGW_SERVICE, ROOK_NAMESPACE } from './rook-ceph';
-import { defaultStorageClass } from './topolvm';
+import {
+  serviceRef,
+  type DatasourceTarget,
+  type S3Endpoint,
+  type ServiceRef,
+  type StorageClassRef,
+} from '../lib/manifest/refs';
+import { Component } from './lib/component';
+import type { Platform } from './lib/platform';
 
 export const LOGGING_NAMESPACE = 'logging';
 /** The single-binary Service of the chart (release `loki`). */
-export const LOKI_SERVICE = { name: 'loki', port: 3100 } as const;
+const LOKI_RELEASE_SERVICE = { name: 'loki', port: 3100 } as const;
 export const LOKI_BUCKET_CLAIM = 'loki-chunks';
 
 /** Off switches for the parts a single-binary Loki does not run. */
@@ -78,7 +81,7 @@ export function lokiBucketName(site: SiteSpec): string {
   return `loki-${site.name}`.slice(0, 63);
 }
 
-export function lokiValues(site: SiteSpec): LokiValues {
+export function lokiValues(site: SiteSpec, s3: S3Endpoint, storageClass: StorageClassRef): LokiValues {
   const bucket = lokiBucketName(site);
   return {
     deploymentMode: 'SingleBinary',
@@ -100,7 +103,7 @@ export function lokiValues(site: SiteSpec): LokiValues {
         type: 's3',
         bucketNames: { chunks: bucket, ruler: bucket, admin: bucket },
         s3: {
-          endpoint: inClusterHost({ ...RGW_SERVICE, namespace: ROOK_NAMESPACE }),
+          endpoint: inClusterHost(s3.service),
           region: 'us-east-1',
           s3ForcePathStyle: true,
           insecure: true,
@@ -116,7 +119,7 @@ export function lokiValues(site: SiteSpec): LokiValues {
       replicas: 1,
       extraArgs: ['-config.expand-env=true'],
       extraEnvFrom: [{ secretRef: { name: LOKI_BUCKET_CLAIM } }],
-      persistence: { storageClass: defaultStorageClass(site), size: '10Gi' },
+      persistence: { storageClass: storageClass.name, size: '10Gi' },
       resources: resources('100m', '256Mi', { cpu: '1', memory: '1Gi' }),
     },
     read: NONE,
@@ -133,49 +136,35 @@ export function lokiValues(site: SiteSpec): LokiValues {
 }
 
 export interface LokiProps {
-  /**
-   * Sync wave: after Rook (the bucket claim's CRD and the object store).
-   * @default 4
-   */
-  readonly wave?: number;
+  /** Where the chunks go: the S3 endpoint and the class that claims the bucket. */
+  readonly s3: S3Endpoint;
+  /** The StorageClass of Loki's write-ahead log and cache volume. */
+  readonly storageClass: StorageClassRef;
 }
 
-export class Loki extends Construct {
-  readonly values: LokiValues;
+export class Loki extends Component<LokiValues> {
   readonly bucketClaim: ObjectBucketClaim;
+  /** The Service the chart creates for the single binary. */
+  readonly service: ServiceRef;
   /** Grafana's Loki datasource. */
-  readonly datasource: DatasourceSource;
+  readonly datasource: DatasourceTarget;
 
-  constructor(platform: Platform, props: LokiProps = {}) {
-    super(platform, 'component-loki');
+  constructor(platform: Platform, props: LokiProps) {
     const site = platform.site;
-    const folder = platform.folder('loki');
-    new PlatformNamespace(folder, { name: LOGGING_NAMESPACE, team: 'observability' });
-    this.bucketClaim = new ObjectBucketClaim(folder, 'bucket', {
-      metadata: { name: LOKI_BUCKET_CLAIM, namespace: LOGGING_NAMESPACE },
-      spec: { bucketName: lokiBucketName(site), storageClassName: BUCKET_STORAGE_CLASS },
-    });
-    this.values = lokiValues(site);
-    this.datasource = {
-      name: 'Loki',
-      type: 'loki',
-      url: inClusterUrl({ ...LOKI_SERVICE, namespace: LOGGING_NAMESPACE }),
-    };
-    const release: HelmRelease<LokiValues> = { chart: charts.loki, releaseName: 'loki', values: this.values };
-    platform.register({
+    super(platform, {
       name: 'loki',
       description: 'Log storage, chunks in a Ceph S3 bucket',
       project: 'observability',
-      namespace: LOGGING_NAMESPACE,
-      wave: props.wave ?? 4,
-      helm: release,
-      folder,
-      provides: [{ kind: 'Service', namespace: LOGGING_NAMESPACE, name: LOKI_SERVICE.name }],
-      requires: [
-        { kind: 'Secret', namespace: LOGGING_NAMESPACE, name: LOKI_BUCKET_CLAIM },
-        { kind: 'Service', namespace: ROOK_NAMESPACE, name: RGW_SERVICE.name },
-        { kind: 'StorageClass', name: defaultStorageClass(site) },
-      ],
+      namespace: { name: LOGGING_NAMESPACE, team: 'observability' },
+      chart: { chart: charts.loki, values: lokiValues(site, props.s3, props.storageClass) },
+      // The chart's config (a ConfigMap's text) points at the gateway; no object field names it.
+      needs: [props.s3.service],
     });
+    this.bucketClaim = new ObjectBucketClaim(this.folder, 'bucket', {
+      metadata: { name: LOKI_BUCKET_CLAIM, namespace: LOGGING_NAMESPACE },
+      spec: { bucketName: lokiBucketName(site), storageClassName: props.s3.bucketClass.name },
+    });
+    this.service = serviceRef(LOKI_RELEASE_SERVICE.name, LOGGING_NAMESPACE, LOKI_RELEASE_SERVICE.port);
+    this.datasource = { name: 'Loki', type: 'loki', url: inClusterUrl(this.service) };
   }
 }

@@ -2,15 +2,15 @@
  * MOCO, cybozu's MySQL operator: the chart (with its CRDs) as `moco`, and the site's MySQL clusters
  * as `moco-config`, each with nightly backups to a Ceph S3 bucket.
  */
-import { Construct } from 'constructs';
-import { configAppName } from '../lib/naming';
+import { inClusterUrl } from '../lib/checks/service-urls';
+import type { S3Endpoint, StorageClassRef } from '../lib/manifest/refs';
 import { charts } from '../lib/versions';
 import { resources, type Resources } from './lib/k8s-types';
 import { MysqlCluster, type MysqlReplicas } from './lib/mysql-cluster';
 import { PlatformNamespace } from './lib/namespace';
-import type { HelmRelease, Platform } from './lib/platform';
-import { BUCKET_STORAGE_CLASS, s3Endpoint } from './rook-ceph';
-import { defaultStorageClass } from './topolvm';
+import { MOCO_ALERTS } from './lib/alert-rules';
+import { Component } from './lib/component';
+import type { Platform } from './lib/platform';
 
 export const MOCO_NAMESPACE = 'moco-system';
 
@@ -21,12 +21,10 @@ export interface MocoValues {
 }
 
 export interface MocoProps {
-  /**
-   * Sync wave of `moco`: after cert-manager (its webhook certificate) and TopoLVM; `moco-config`
-   * syncs one wave later, after Rook too (its bucket claims).
-   * @default 3
-   */
-  readonly wave?: number;
+  /** The StorageClass of MySQL's data volumes. */
+  readonly storageClass: StorageClassRef;
+  /** Where backups go: the S3 endpoint and the class that claims their bucket. */
+  readonly s3: S3Endpoint;
 }
 
 /** Pods MOCO adds to every cluster (agent, init, exporter) do not set the restricted securityContext. */
@@ -35,63 +33,63 @@ const MOCO_POD_SECURITY = {
   reason: 'MOCO adds agent and init containers without the restricted securityContext fields',
 } as const;
 
-export class Moco extends Construct {
+/**
+ * MOCO and the site's MySQL clusters. The clusters and their backup policies are custom resources of
+ * its own chart, so the platform puts them in `moco-config`, with their namespaces in `moco`.
+ */
+export class Moco extends Component<MocoValues> {
   readonly clusters: MysqlCluster[];
 
-  constructor(platform: Platform, props: MocoProps = {}) {
-    super(platform, 'component-moco');
-    const site = platform.site;
-    const wave = props.wave ?? 3;
-    const folder = platform.folder('moco');
-    new PlatformNamespace(folder, { name: MOCO_NAMESPACE, podSecurity: MOCO_POD_SECURITY });
-    const release: HelmRelease<MocoValues> = {
-      chart: charts.moco,
-      releaseName: 'moco',
-      values: {
-        replicaCount: 2,
-        resources: resources('100m', '64Mi', { cpu: '500m', memory: '256Mi' }),
-        crds: { enabled: true },
-      },
-    };
-    platform.register({
+  constructor(platform: Platform, props: MocoProps) {
+    super(platform, {
       name: 'moco',
-      description: 'MySQL operator: semi-synchronous clusters with backups to S3',
+      description: 'MySQL operator: semi-synchronous clusters with backups to S3; the site’s clusters',
       project: 'data',
-      namespace: MOCO_NAMESPACE,
-      wave,
-      helm: release,
-      folder,
+      namespace: { name: MOCO_NAMESPACE, podSecurity: MOCO_POD_SECURITY },
+      chart: {
+        chart: charts.moco,
+        values: {
+          replicaCount: 2,
+          resources: resources('100m', '64Mi', { cpu: '500m', memory: '256Mi' }),
+          crds: { enabled: true },
+        },
+      },
+      scrapes: [
+        {
+          name: 'moco-controller',
+          kind: 'pod',
+          matchLabels: { 'app.kubernetes.io/component': 'moco-controller' },
+          endpoints: [{ port: 'metrics' }],
+        },
+        ...[...new Set(platform.site.databases.mysql.map((db) => db.namespace))].map((namespace) => ({
+          name: `moco-mysql-${namespace}`,
+          kind: 'pod' as const,
+          namespace,
+          matchLabels: { 'app.kubernetes.io/created-by': 'moco' },
+          endpoints: [{ port: 'agent-metrics' }, { port: 'mysqld-metrics' }],
+        })),
+      ],
+      alerts: [MOCO_ALERTS],
     });
-
-    const config = platform.folder(configAppName('moco'));
+    const site = platform.site;
     const namespaces = [...new Set(site.databases.mysql.map((db) => db.namespace))];
     for (const ns of namespaces) {
-      new PlatformNamespace(config, { name: ns, team: 'data', podSecurity: MOCO_POD_SECURITY });
+      new PlatformNamespace(this.folder, { name: ns, team: 'data', podSecurity: MOCO_POD_SECURITY });
     }
     this.clusters = site.databases.mysql.map(
       (db) =>
-        new MysqlCluster(config, `${db.namespace}-${db.name}`, {
+        new MysqlCluster(this.folder, `${db.namespace}-${db.name}`, {
           name: db.name,
           namespace: db.namespace,
           replicas: db.replicas as MysqlReplicas,
-          storageClassName: defaultStorageClass(site),
+          storageClassName: props.storageClass.name,
           storage: `${db.storageGiB}Gi`,
           backup: {
             schedule: db.backupSchedule,
-            bucketStorageClass: BUCKET_STORAGE_CLASS,
-            endpoint: s3Endpoint(),
+            bucketStorageClass: props.s3.bucketClass.name,
+            endpoint: inClusterUrl(props.s3.service),
           },
         }),
     );
-    if (namespaces.length > 0) {
-      platform.register({
-        name: configAppName('moco'),
-        description: 'The site’s MySQL clusters and their S3 backups',
-        project: 'data',
-        namespace: namespaces[0],
-        wave: wave + 1,
-        folder: config,
-      });
-    }
   }
 }

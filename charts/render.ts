@@ -1,8 +1,7 @@
 /**
  * Turns the cdk8s folders of a Platform into manifests with their stable file names:
- * `<application>/<kind>-<name>.yaml`, one object per file, no hashes.
+ * `<component>/<kind>-<name>.yaml`, one object per file, no hashes.
  */
-import { APPS_FOLDER, ARGOCD_NAMESPACE } from '../lib/naming';
 import type { Manifest, ManifestObject } from '../lib/validate/validator';
 import { AppChart, type Platform } from './lib/platform';
 import { fileNameOf } from './lib/rendered';
@@ -36,20 +35,11 @@ export function renderFolders(platform: Platform, only?: (chart: AppChart) => bo
     .filter((c): c is AppChart => c instanceof AppChart)
     .filter((c) => only?.(c) ?? true);
   for (const chart of folders) {
-    // The apps folder holds Applications and AppProjects, which live in Argo CD's namespace.
-    const namespace =
-      chart.appName === APPS_FOLDER
-        ? ARGOCD_NAMESPACE
-        : platform.applications.find((r) => r.name === chart.appName)?.namespace;
+    const namespace = platform.components.find((c) => c.name === chart.appName)?.namespace.name;
     for (const object of chart.toJson() as ManifestObject[]) {
       manifests.push({ file: `${chart.appName}/${fileNameOf(object, namespace)}`, object });
     }
   }
   assertDistinctFiles(manifests);
   return sortManifests(manifests);
-}
-
-/** Every cdk8s folder, the `apps` folder included (a finalized platform). */
-export function renderPlatform(platform: Platform): Manifest[] {
-  return renderFolders(platform);
 }

@@ -5,7 +5,6 @@
  * store (RGW) with a bucket StorageClass for ObjectBucketClaims, and the dashboard behind `Expose`.
  * The bounds (odd mon count, replicas at most the node count) are checked against the site's nodes.
  */
-import { Construct } from 'constructs';
 import {
   CephBlockPool,
   CephCluster,
@@ -21,16 +20,15 @@ import {
 } from '../imports/ceph.rook.io';
 import { k8s } from 'cdk8s-plus-27';
 import { CEPH_DASHBOARD_SERVICE, rgwServiceName } from '../lib/checks/operator-services';
-import { inClusterUrl } from '../lib/checks/service-urls';
-import { configAppName } from '../lib/naming';
 import { checkCeph } from '../lib/site/checks';
 import type { SiteSpec } from '../lib/site/schema';
 import { charts, images } from '../lib/versions';
 import { resources, type Resources } from './lib/k8s-types';
 import { Expose } from './lib/expose';
-import { PlatformNamespace } from './lib/namespace';
-import type { HelmRelease, ObjectRef, Platform } from './lib/platform';
-import { defaultStorageClass } from './topolvm';
+import { serviceRef, storageClassRef, type S3Endpoint, type StorageClassRef } from '../lib/manifest/refs';
+import { CEPH_ALERTS } from './lib/alert-rules';
+import { Component } from './lib/component';
+import type { ObjectRef, Platform } from './lib/platform';
 
 export const ROOK_NAMESPACE = 'rook-ceph';
 export const CEPH_CLUSTER = 'rook-ceph';
@@ -41,7 +39,7 @@ export const BUCKET_STORAGE_CLASS = 'ceph-bucket';
 /** Service the operator creates for the mgr dashboard (plain HTTP on 7000 with `ssl: false`). */
 export const DASHBOARD_SERVICE = { name: CEPH_DASHBOARD_SERVICE, port: 7000 } as const;
 /** RGW Service the operator creates for the object store. */
-export const RGW_SERVICE = { name: rgwServiceName(OBJECT_STORE), port: 80 } as const;
+const RGW_SERVICE = { name: rgwServiceName(OBJECT_STORE), port: 80 } as const;
 const RBD_PROVISIONER = `${ROOK_NAMESPACE}.rbd.csi.ceph.com`;
 
 /**
@@ -70,11 +68,8 @@ function assertCephBounds(site: SiteSpec): void {
 }
 
 export interface RookCephProps {
-  /**
-   * Sync wave of the operator; `rook-ceph-config` syncs one wave later.
-   * @default 2
-   */
-  readonly wave?: number;
+  /** The StorageClass of the OSDs' and mons' volumes (TopoLVM's). */
+  readonly storageClass: StorageClassRef;
   /**
    * Host label of the Ceph dashboard.
    * @default 'ceph'
@@ -82,49 +77,51 @@ export interface RookCephProps {
   readonly dashboardHost?: string;
 }
 
-export class RookCeph extends Construct {
+export class RookCeph extends Component<RookCephValues> {
   readonly cluster: CephCluster;
   readonly blockPool: CephBlockPool;
   readonly objectStore: CephObjectStore;
   readonly dashboard: Expose;
+  /** The S3 endpoint: the object store's gateway Service and the StorageClass that claims buckets. */
+  readonly s3: S3Endpoint;
+  /** Replicated RBD volumes. */
+  readonly blockStorageClass: StorageClassRef;
 
-  constructor(platform: Platform, props: RookCephProps = {}) {
-    super(platform, 'component-rook-ceph');
+  constructor(platform: Platform, props: RookCephProps) {
     const site = platform.site;
     assertCephBounds(site);
-    const ceph = site.storage.ceph;
-    const osdNodes = site.nodes.length;
-    const wave = props.wave ?? 2;
-
-    const folder = platform.folder('rook-ceph');
-    new PlatformNamespace(folder, {
-      name: ROOK_NAMESPACE,
-      podSecurity: {
-        level: 'privileged',
-        reason: 'Ceph OSDs and the CSI node plugins need privileged access to block devices on the host',
-      },
-    });
-    const release: HelmRelease<RookCephValues> = {
-      chart: charts['rook-ceph'],
-      releaseName: 'rook-ceph',
-      // Rook deploys the Ceph CSI drivers through the CSI operator (its default since v1.18).
-      subcharts: ['ceph-csi-operator'],
-      values: {
-        crds: { enabled: true },
-        resources: resources('100m', '128Mi', { cpu: '1', memory: '512Mi' }),
-        rbacAggregate: { enableOBCs: true },
-        monitoring: { enabled: false },
-      },
-    };
-    platform.register({
+    super(platform, {
       name: 'rook-ceph',
-      description: 'The Rook operator and Ceph CSI drivers',
+      description: 'Rook and Ceph on TopoLVM: the operator, CSI drivers, a CephCluster, block pool, S3 store',
       project: 'storage',
-      namespace: ROOK_NAMESPACE,
-      wave,
-      helm: release,
-      folder,
-      provides: ROOK_OPERATOR_PROVIDES,
+      namespace: {
+        name: ROOK_NAMESPACE,
+        podSecurity: {
+          level: 'privileged',
+          reason: 'Ceph OSDs and the CSI node plugins need privileged access to block devices on the host',
+        },
+      },
+      chart: {
+        chart: charts['rook-ceph'],
+        // Rook deploys the Ceph CSI drivers through the CSI operator (its default since v1.18).
+        subcharts: ['ceph-csi-operator'],
+        values: {
+          crds: { enabled: true },
+          resources: resources('100m', '128Mi', { cpu: '1', memory: '512Mi' }),
+          rbacAggregate: { enableOBCs: true },
+          monitoring: { enabled: false },
+        },
+      },
+      makes: ROOK_OPERATOR_PROVIDES,
+      scrapes: [
+        {
+          name: 'rook-ceph-mgr',
+          kind: 'service',
+          matchLabels: { app: 'rook-ceph-mgr' },
+          endpoints: [{ port: 'http-metrics' }],
+        },
+      ],
+      alerts: [CEPH_ALERTS],
       ignoreDifferences: [
         // Rook raises the OSD count of a device set as it finds volumes; neco-apps ignores it too.
         {
@@ -134,9 +131,10 @@ export class RookCeph extends Construct {
         },
       ],
     });
-
-    const config = platform.folder(configAppName('rook-ceph'));
-    const topolvm = defaultStorageClass(site);
+    const ceph = site.storage.ceph;
+    const osdNodes = site.nodes.length;
+    const config = this.folder;
+    const topolvm = props.storageClass.name;
     this.cluster = new CephCluster(config, 'cluster', {
       metadata: { name: CEPH_CLUSTER, namespace: ROOK_NAMESPACE },
       spec: {
@@ -287,18 +285,10 @@ export class RookCeph extends Construct {
       host: props.dashboardHost ?? 'ceph',
       name: 'ceph-dashboard',
     });
-    platform.register({
-      name: configAppName('rook-ceph'),
-      description: 'CephCluster on TopoLVM, ceph-block pool, S3 object store, dashboard',
-      project: 'storage',
-      namespace: ROOK_NAMESPACE,
-      wave: wave + 1,
-      folder: config,
-    });
+    this.blockStorageClass = storageClassRef(BLOCK_STORAGE_CLASS);
+    this.s3 = {
+      service: serviceRef(RGW_SERVICE.name, ROOK_NAMESPACE, RGW_SERVICE.port),
+      bucketClass: storageClassRef(BUCKET_STORAGE_CLASS),
+    };
   }
-}
-
-/** In-cluster S3 endpoint of the object store (what ObjectBucketClaim users talk to). */
-export function s3Endpoint(): string {
-  return inClusterUrl({ ...RGW_SERVICE, namespace: ROOK_NAMESPACE });
 }

@@ -3,11 +3,10 @@
  * key the bootstrap stack owns (generated once, kept as a Pulumi secret, restored on a rebuild), so
  * automatic key renewal is off: one key, backed up in one place, opens everything in git.
  */
-import { Construct } from 'constructs';
 import { charts } from '../lib/versions';
 import { resources, type Resources } from './lib/k8s-types';
-import { PlatformNamespace } from './lib/namespace';
-import type { HelmRelease, Platform } from './lib/platform';
+import { Component, type ChartSpec } from './lib/component';
+import type { Platform } from './lib/platform';
 
 /** Where the controller runs and what it is called: kubeseal's `--controller-namespace/--controller-name`. */
 export const SEALED_SECRETS_CONTROLLER = {
@@ -35,17 +34,15 @@ export interface SealedSecretsProps {
   /**
    * Name of the controller's key Secret (the bootstrap stack writes it, labelled
    * `sealedsecrets.bitnami.com/sealed-secrets-key: active`).
-   * @default the site's `sealedSecrets.keyName`
+   * @default 'sealed-secrets-key'
    */
   readonly keyName?: string;
-  /**
-   * Sync wave: before every Application that holds a SealedSecret.
-   * @default 0
-   */
-  readonly wave?: number;
 }
 
-export function sealedSecretsRelease(props: SealedSecretsProps = {}): HelmRelease<SealedSecretsValues> {
+/** The chart release: the same for the `sealed-secrets` component and the bootstrap stack's key. */
+export function sealedSecretsRelease(
+  props: SealedSecretsProps = {},
+): ChartSpec<SealedSecretsValues> & { releaseName: string } {
   return {
     chart: charts['sealed-secrets'],
     releaseName: 'sealed-secrets',
@@ -63,26 +60,15 @@ export function sealedSecretsRelease(props: SealedSecretsProps = {}): HelmReleas
   };
 }
 
-export class SealedSecrets extends Construct {
-  readonly release: HelmRelease<SealedSecretsValues>;
-
-  constructor(platform: Platform, props: SealedSecretsProps = {}) {
-    super(platform, 'component-sealed-secrets');
-    // The same name the bootstrap stack writes the key under.
-    this.release = sealedSecretsRelease({
-      ...props,
-      keyName: props.keyName ?? platform.site.sealedSecrets.keyName,
-    });
-    const folder = platform.folder('sealed-secrets');
-    new PlatformNamespace(folder, { name: SEALED_SECRETS_CONTROLLER.namespace });
-    platform.register({
+export class SealedSecrets extends Component<SealedSecretsValues> {
+  constructor(platform: Platform) {
+    super(platform, {
       name: 'sealed-secrets',
       description: 'Decrypts the SealedSecrets in git; its key comes from the bootstrap stack',
       project: 'platform',
-      namespace: SEALED_SECRETS_CONTROLLER.namespace,
-      wave: props.wave ?? 0,
-      helm: this.release,
-      folder,
+      namespace: { name: SEALED_SECRETS_CONTROLLER.namespace },
+      // The same key name the bootstrap stack writes the key under.
+      chart: sealedSecretsRelease({ keyName: platform.site.sealedSecrets.keyName }),
     });
   }
 }

@@ -3,15 +3,17 @@
  * dist/<site>/, written atomically. Any problem stops it before a byte is written.
  */
 import { join } from 'node:path';
-import { checkSyncOrder } from '../lib/checks/ordering';
+import { checkConvergence } from '../lib/checks/convergence';
 import { checkImagePins } from '../lib/checks/images';
 import { checkNamespaceOwnership } from '../lib/checks/namespaces';
+import { checkPodSecurity } from '../lib/checks/pod-security';
 import { checkProjectScopes } from '../lib/checks/projects';
 import { checkReferences } from '../lib/checks/references';
 import { readImageLock, type ImageLock } from '../lib/images/lock';
 import { toYaml } from '../lib/output/yaml';
 import { writeTreeAtomically } from '../lib/output/atomic';
 import { loadSite } from '../lib/site/load';
+import { kubernetes, kubernetesSchemaVersions } from '../lib/versions';
 import type { SiteSpec } from '../lib/site/schema';
 import { repoRoot } from '../lib/upstream/locks';
 import { createValidator } from '../lib/validate';
@@ -23,6 +25,7 @@ import {
   type ManifestValidator,
 } from '../lib/validate/validator';
 import { buildPlatform } from '.';
+import type { Platform } from './lib/platform';
 import { assemble } from './assemble';
 
 export class SynthError extends Error {
@@ -76,6 +79,17 @@ export interface SiteContext {
   readonly imageLock: ImageLock;
 }
 
+/**
+ * PodSecurity at the Kubernetes version the site installs and at the newest validated one, so an
+ * upgrade does not start rejecting Pods; a problem both give is reported once.
+ */
+function podSecurityAtEachVersion(manifests: readonly Manifest[]): string[] {
+  const versions = [kubernetes.version, kubernetesSchemaVersions[kubernetesSchemaVersions.length - 1]];
+  return [
+    ...new Set(versions.flatMap((kubernetesVersion) => checkPodSecurity(manifests, { kubernetesVersion }))),
+  ];
+}
+
 /** Checks that need the whole manifest set, run after schema validation. */
 export function synthChecks(
   manifests: readonly Manifest[],
@@ -83,9 +97,10 @@ export function synthChecks(
   context?: SiteContext,
 ): string[] {
   return [
-    ...checkSyncOrder(manifests, schemas),
+    ...checkConvergence(manifests, schemas),
     ...checkProjectScopes(manifests),
     ...checkNamespaceOwnership(manifests),
+    ...podSecurityAtEachVersion(manifests),
     ...checkReferences(manifests),
     ...(context ? checkImagePins(manifests, context.site, context.imageLock) : []),
   ];
@@ -95,7 +110,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const root = options.root ?? repoRoot();
   const t0 = Date.now();
   const site = loadSite(options.siteFile);
-  const validatorPromise = options.validator ?? createValidator({ root, env: options.env });
+  const validator = options.validator ?? createValidator({ root, env: options.env });
   const t1 = Date.now();
   const imageLock = options.imageLock ?? readImageLock(root, site.name);
   const { platform } = buildPlatform(site, {
@@ -103,18 +118,37 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     secretsDir: options.secretsDir,
     imageLock,
   });
+  const t2 = Date.now();
+  const result = await synthesizePlatform(platform, { ...options, root, validator, imageLock });
+  return { ...result, timings: { ...result.timings, load: t1 - t0, build: t2 - t1 } };
+}
+
+/**
+ * Everything after the site is loaded and its components are built: values, rendering, validation,
+ * the cluster's rules, and the write. Tests hand it a platform they changed, to see synth refuse it.
+ */
+export async function synthesizePlatform(
+  platform: Platform,
+  options: Omit<SynthOptions, 'siteFile' | 'validator'> & {
+    readonly validator: SynthOptions['validator'] | ReturnType<typeof createValidator>;
+  },
+): Promise<SynthResult> {
+  const root = options.root ?? repoRoot();
+  const site = platform.site;
+  const imageLock = options.imageLock ?? platform.imageLock;
   if (platform.problems.length > 0) throw new SynthError([...platform.problems]);
   const t2 = Date.now();
-  const { validator, schemas } = await validatorPromise;
+  const { validator, schemas } = await options.validator!;
   // Values first: a misspelled value would otherwise render, silently ignored by the chart.
-  const valueFindings = platform.applications.flatMap((r) =>
-    r.helm === undefined
+  const valueFindings = platform.components.flatMap((c) => {
+    const chart = c.spec.chart;
+    return chart === undefined
       ? []
-      : validator.validateValues(r.helm.chart.chart, r.helm.values, {
-          file: `${r.name}/`,
-          object: `values of chart ${r.helm.chart.chart} ${r.helm.chart.version}`,
-        }),
-  );
+      : validator.validateValues(chart.chart.chart, chart.values, {
+          file: `${c.name}/`,
+          object: `values of chart ${chart.chart.chart} ${chart.chart.version}`,
+        });
+  });
   if (valueFindings.length > 0) throw new SynthError(valueFindings.map(formatFinding), valueFindings);
   const assembled = await assemble(platform, {
     root,
@@ -143,7 +177,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     dir,
     manifests,
     warnings: platform.warnings,
-    timings: { load: t1 - t0, build: t2 - t1, render: t3 - t2, validate: t4 - t3, write: t5 - t4 },
+    timings: { load: 0, build: 0, render: t3 - t2, validate: t4 - t3, write: t5 - t4 },
     renders: assembled.renderStats,
   };
 }

@@ -5,13 +5,13 @@
  * class backs the default StorageClass, with WaitForFirstConsumer so a volume is made on the node its
  * Pod lands on.
  */
-import { Construct } from 'constructs';
 import { diskClass, TOPOLVM_CLASS_LABEL } from '../lib/site/derive';
 import type { SiteSpec } from '../lib/site/schema';
 import { charts } from '../lib/versions';
 import { resources, type Resources } from './lib/k8s-types';
-import { PlatformNamespace } from './lib/namespace';
-import type { HelmRelease, Platform } from './lib/platform';
+import { storageClassRef, type StorageClassRef } from '../lib/manifest/refs';
+import { Component } from './lib/component';
+import type { Platform } from './lib/platform';
 
 export const TOPOLVM_NAMESPACE = 'topolvm-system';
 
@@ -135,45 +135,24 @@ export function topolvmValues(site: SiteSpec): TopolvmValues {
   };
 }
 
-export interface TopolvmProps {
-  /**
-   * Sync wave: after cert-manager, whose Issuer and Certificate the chart uses for its webhook.
-   * @default 2
-   */
-  readonly wave?: number;
-}
+export class Topolvm extends Component<TopolvmValues> {
+  /** The default StorageClass: TopoLVM on the site's most common disk kind. */
+  readonly storageClass: StorageClassRef;
 
-export class Topolvm extends Construct {
-  readonly values: TopolvmValues;
-  readonly defaultStorageClass: string;
-
-  constructor(platform: Platform, props: TopolvmProps = {}) {
-    super(platform, 'component-topolvm');
-    const site = platform.site;
-    this.values = topolvmValues(site);
-    this.defaultStorageClass = defaultStorageClass(site);
-    const folder = platform.folder('topolvm');
-    new PlatformNamespace(folder, {
-      name: TOPOLVM_NAMESPACE,
-      podSecurity: {
-        level: 'privileged',
-        reason: 'lvmd and topolvm-node manage LVM and mount volumes on the host',
-      },
-    });
-    const release: HelmRelease<TopolvmValues> = {
-      chart: charts.topolvm,
-      releaseName: 'topolvm',
-      values: this.values,
-    };
-    platform.register({
+  constructor(platform: Platform) {
+    super(platform, {
       name: 'topolvm',
       description: 'Node-local LVM volumes on each node’s volume group; the default StorageClass',
       project: 'storage',
-      namespace: TOPOLVM_NAMESPACE,
-      wave: props.wave ?? 2,
-      helm: release,
-      folder,
-      provides: this.values.storageClasses.map((sc) => ({ kind: 'StorageClass', name: sc.name })),
+      namespace: {
+        name: TOPOLVM_NAMESPACE,
+        podSecurity: {
+          level: 'privileged',
+          reason: 'lvmd and topolvm-node manage LVM and mount volumes on the host',
+        },
+      },
+      chart: { chart: charts.topolvm, values: topolvmValues(platform.site) },
     });
+    this.storageClass = storageClassRef(defaultStorageClass(platform.site));
   }
 }

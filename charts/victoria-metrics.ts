@@ -1,10 +1,10 @@
 /**
- * Metrics and alerting on VictoriaMetrics: the operator chart (with its CRDs) as `victoria-metrics`,
- * and in `victoria-metrics-config` an HA VMCluster on TopoLVM, a VMAgent remote-writing to it, scrapes
- * of every platform component and of the nodes, VMAlert with the default rules, and VMAlertmanager
- * whose receivers come from the site file with their URLs and passwords from the sealed store.
+ * Metrics and alerting on VictoriaMetrics: the operator chart (with its CRDs), and (in
+ * `victoria-metrics-config`, being custom resources of that chart) an HA VMCluster on TopoLVM, a
+ * VMAgent remote-writing to it, the scrapes and alert rules every component declares, scrapes of the
+ * nodes, VMAlert, and VMAlertmanager whose receivers come from the site file with their URLs and
+ * passwords from the sealed store.
  */
-import { Construct } from 'constructs';
 import {
   VmAgent,
   VmAgentSpecResourcesLimits,
@@ -25,18 +25,16 @@ import {
 } from '../imports/operator.victoriametrics.com';
 import { vmService } from '../lib/checks/operator-services';
 import { inClusterUrl, type ServiceAddress } from '../lib/checks/service-urls';
-import { configAppName } from '../lib/naming';
+import type { DatasourceTarget, StorageClassRef } from '../lib/manifest/refs';
 import type { SiteSpec } from '../lib/site/schema';
 import { charts } from '../lib/versions';
-import { DEFAULT_ALERT_GROUPS, type AlertGroup } from './lib/alert-rules';
+import { WATCHDOG_ALERTS, type AlertGroup } from './lib/alert-rules';
+import { Component } from './lib/component';
 import { quantities, resources, type Resources } from './lib/k8s-types';
-import { PlatformNamespace } from './lib/namespace';
-import type { HelmRelease, ObjectRef, Platform } from './lib/platform';
+import type { MetricsBackend, Platform, ResolvedScrape } from './lib/platform';
 import { StoredSealedSecret } from './lib/sealed-secret';
-import { scrapeTargets, type ScrapeNamespaces, type ScrapeTarget } from './lib/scrape-targets';
 import type { SecretRef } from './lib/secret-refs';
 import { VmCluster } from './lib/vm-cluster';
-import { defaultStorageClass } from './topolvm';
 
 export const MONITORING_NAMESPACE = 'monitoring';
 /** Name of the VMCluster, VMAgent, VMAlert and VMAlertmanager. */
@@ -99,6 +97,12 @@ export function alertmanagerService(alertmanager: VmAlertmanager): ServiceAddres
 
 export interface VictoriaMetricsValues {
   readonly crds: { readonly enabled: boolean };
+  /** The operator's pod: the chart's default sets no seccomp profile, which restricted requires. */
+  readonly podSecurityContext: {
+    readonly enabled: boolean;
+    readonly runAsNonRoot: boolean;
+    readonly seccompProfile: { readonly type: 'RuntimeDefault' };
+  };
   readonly resources: Resources;
   /** Webhook certificates from cert-manager: a Helm-generated CA would change on every Argo CD render. */
   readonly admissionWebhooks: {
@@ -108,55 +112,58 @@ export interface VictoriaMetricsValues {
 }
 
 export interface VictoriaMetricsProps {
-  /** Namespaces of the components to scrape. */
-  readonly scrapeNamespaces: Omit<ScrapeNamespaces, 'monitoring'>;
-  /**
-   * Sync wave of the operator (after cert-manager); `victoria-metrics-config` syncs one wave later.
-   * @default 2
-   */
-  readonly wave?: number;
-  /**
-   * Alert rules.
-   * @default DEFAULT_ALERT_GROUPS
-   */
-  readonly alertGroups?: readonly AlertGroup[];
+  /** The StorageClass of vmstorage's volumes. */
+  readonly storageClass: StorageClassRef;
 }
 
-export class VictoriaMetrics extends Construct {
+/**
+ * The metrics component: the operator and the site's metrics stack, and the platform's metrics
+ * backend, which turns every component's scrape targets and alert rules into VMPodScrapes,
+ * VMServiceScrapes and VMRules.
+ */
+export class VictoriaMetrics extends Component<VictoriaMetricsValues> implements MetricsBackend {
   readonly cluster: VmCluster;
   readonly agent: VmAgent;
   readonly alert: VmAlert;
   readonly alertmanager: VmAlertmanager;
-  readonly targets: readonly ScrapeTarget[];
+  /** What Grafana queries: vmselect's Prometheus API. */
+  readonly datasource: DatasourceTarget;
 
   constructor(platform: Platform, props: VictoriaMetricsProps) {
-    super(platform, 'component-victoria-metrics');
+    super(platform, {
+      name: 'victoria-metrics',
+      description:
+        'VictoriaMetrics: the operator, an HA VMCluster, VMAgent, scrapes, rules, VMAlert, VMAlertmanager',
+      project: 'observability',
+      namespace: { name: MONITORING_NAMESPACE, team: 'observability' },
+      chart: {
+        chart: charts['victoria-metrics-operator'],
+        values: {
+          crds: { enabled: true },
+          podSecurityContext: {
+            enabled: true,
+            runAsNonRoot: true,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          resources: resources('50m', '128Mi', { cpu: '500m', memory: '512Mi' }),
+          admissionWebhooks: { enabled: true, certManager: { enabled: true } },
+        },
+      },
+      scrapes: [
+        {
+          name: 'victoria-metrics-operator',
+          kind: 'pod',
+          matchLabels: { 'app.kubernetes.io/name': 'victoria-metrics-operator' },
+          endpoints: [{ port: 'http' }],
+        },
+      ],
+      alerts: [WATCHDOG_ALERTS],
+    });
+    platform.useMetrics(this);
     const site = platform.site;
     const monitoring = site.monitoring;
-    const wave = props.wave ?? 2;
-    const folder = platform.folder('victoria-metrics');
-    new PlatformNamespace(folder, { name: MONITORING_NAMESPACE, team: 'observability' });
-    const release: HelmRelease<VictoriaMetricsValues> = {
-      chart: charts['victoria-metrics-operator'],
-      releaseName: 'victoria-metrics',
-      values: {
-        crds: { enabled: true },
-        resources: resources('50m', '128Mi', { cpu: '500m', memory: '512Mi' }),
-        admissionWebhooks: { enabled: true, certManager: { enabled: true } },
-      },
-    };
-    platform.register({
-      name: 'victoria-metrics',
-      description: 'The VictoriaMetrics operator: metrics storage, scraping and alerting as CRs',
-      project: 'observability',
-      namespace: MONITORING_NAMESPACE,
-      wave,
-      helm: release,
-      folder,
-    });
-
-    const config = platform.folder(configAppName('victoria-metrics'));
-    const storageClassName = defaultStorageClass(site);
+    const config = this.folder;
+    const storageClassName = props.storageClass.name;
     this.cluster = new VmCluster(config, 'cluster', {
       name: VM_NAME,
       namespace: MONITORING_NAMESPACE,
@@ -240,22 +247,6 @@ export class VictoriaMetrics extends Construct {
       },
     });
 
-    new VmRule(config, 'rules', {
-      metadata: { name: 'ouchi-platform', namespace: MONITORING_NAMESPACE },
-      spec: {
-        groups: (props.alertGroups ?? DEFAULT_ALERT_GROUPS).map((g) => ({
-          name: g.name,
-          rules: g.rules.map((r) => ({
-            alert: r.alert,
-            expr: r.expr,
-            for: r.for,
-            labels: { severity: r.severity },
-            annotations: { summary: r.summary, description: r.description },
-          })),
-        })),
-      },
-    });
-
     // The kubelet and cAdvisor of every node.
     for (const [name, path] of [
       ['kubelet', '/metrics'],
@@ -273,40 +264,42 @@ export class VictoriaMetrics extends Construct {
         },
       });
     }
-    this.targets = scrapeTargets({ ...props.scrapeNamespaces, monitoring: MONITORING_NAMESPACE });
-    for (const t of this.targets) {
+    this.datasource = { name: 'VictoriaMetrics', type: 'prometheus', url: this.cluster.selectUrl };
+  }
+
+  /** The platform's scrape targets as VMPodScrapes and VMServiceScrapes, its alert rules as one VMRule. */
+  collect(scrapes: readonly ResolvedScrape[], alerts: readonly AlertGroup[]): void {
+    const folder = this.folder;
+    new VmRule(folder, 'rules', {
+      metadata: { name: 'ouchi-platform', namespace: MONITORING_NAMESPACE },
+      spec: {
+        groups: alerts.map((g) => ({
+          name: g.name,
+          rules: g.rules.map((r) => ({
+            alert: r.alert,
+            expr: r.expr,
+            for: r.for,
+            labels: { severity: r.severity },
+            annotations: { summary: r.summary, description: r.description },
+          })),
+        })),
+      },
+    });
+    for (const t of scrapes) {
       const common = {
         namespaceSelector: { matchNames: [t.namespace] },
         selector: { matchLabels: { ...t.matchLabels } },
       };
+      const endpoints = t.endpoints.map((e) => ({ port: e.port, path: e.path ?? '/metrics' }));
+      const metadata = { name: t.name, namespace: MONITORING_NAMESPACE };
       if (t.kind === 'pod') {
-        new VmPodScrape(config, `scrape-${t.name}`, {
-          metadata: { name: t.name, namespace: MONITORING_NAMESPACE },
-          spec: {
-            ...common,
-            podMetricsEndpoints: t.endpoints.map((e) => ({ port: e.port, path: e.path ?? '/metrics' })),
-          },
+        new VmPodScrape(folder, `scrape-${t.name}`, {
+          metadata,
+          spec: { ...common, podMetricsEndpoints: endpoints },
         });
       } else {
-        new VmServiceScrape(config, `scrape-${t.name}`, {
-          metadata: { name: t.name, namespace: MONITORING_NAMESPACE },
-          spec: {
-            ...common,
-            endpoints: t.endpoints.map((e) => ({ port: e.port, path: e.path ?? '/metrics' })),
-          },
-        });
+        new VmServiceScrape(folder, `scrape-${t.name}`, { metadata, spec: { ...common, endpoints } });
       }
     }
-
-    const requires: ObjectRef[] = [{ kind: 'Secret', namespace: secret.namespace, name: secret.name }];
-    platform.register({
-      name: configAppName('victoria-metrics'),
-      description: 'HA VMCluster, VMAgent, scrapes, alert rules, VMAlert, VMAlertmanager and receivers',
-      project: 'observability',
-      namespace: MONITORING_NAMESPACE,
-      wave: wave + 1,
-      folder: config,
-      requires,
-    });
   }
 }

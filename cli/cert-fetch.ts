@@ -10,6 +10,7 @@ import { loadSite } from '../lib/site/load';
 import { repoRoot } from '../lib/upstream/locks';
 import { checkFlags, parseArgs, runMain, stringFlag } from './args';
 import { writeFileAtomically } from '../lib/output/atomic';
+import { resolveInside } from '../lib/output/inside';
 import { layerOutput, stackOutputText } from './stack-output';
 
 /** The certificate inside `pulumi stack output --json` (the bootstrap layer's output). */
@@ -26,7 +27,7 @@ export function certFetchCommand(argv: readonly string[], root = repoRoot(), log
   const site = loadSite(stringFlag(args, 'site') ?? 'site.yaml');
   const pem = certificateFromStackOutput(stackOutputText(args, site.name));
   const cert = parseCertificate(pem, 'the stack output');
-  const file = certificatePath(site, root);
+  const file = resolveInside(root, certificatePath(site, root), 'sealedSecrets.certificate');
   const previous = existsSync(file) ? parseCertificate(readFileSync(file), file).fingerprint : undefined;
   writeFileAtomically(file, pem.endsWith('\n') ? pem : `${pem}\n`);
   log(`cert:fetch: wrote ${relative(root, file)} (${cert.fingerprint}, valid to ${cert.validTo})`);

@@ -5,7 +5,8 @@
  * full diff goes to --out (default build/manifest-diff.md).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { resolveInside } from '../lib/output/inside';
 import { synthesize } from '../charts/synth';
 import { readBaseDist, synthesizeAtRef } from '../lib/diff/base-tree';
 import { diffManifests, renderComment, renderFull } from '../lib/diff/manifest-diff';
@@ -26,21 +27,28 @@ export async function diffCommand(argv: readonly string[], root = repoRoot()): P
   const baseDist = stringFlag(args, 'base-dist');
   if (base === undefined && baseDist === undefined)
     throw new Error('give --base <git ref> or --base-dist <dir>');
-  const siteFile = stringFlag(args, 'site') ?? 'site.yaml';
+  // Both sides synthesize the same site file, so it must be a file of the repository.
+  const sitePath = resolveInside(root, stringFlag(args, 'site') ?? 'site.yaml', '--site');
+  const siteFile = relative(root, sitePath).split('\\').join('/');
+  // Checked before anything is synthesized: a refused --out costs nothing.
+  const outFlag = stringFlag(args, 'out');
+  const outFile =
+    outFlag === undefined
+      ? join(root, 'build', 'manifest-diff.md')
+      : resolveInside(root, outFlag, '--out', process.cwd());
   const headRef = stringFlag(args, 'head');
   const headManifests =
     headRef !== undefined
       ? synthesizeAtRef({ root, ref: headRef, siteFile })
-      : (await synthesize({ siteFile: resolve(root, siteFile), root, write: false })).manifests;
+      : (await synthesize({ siteFile: sitePath, root, write: false })).manifests;
   const baseManifests =
     baseDist !== undefined ? readBaseDist(baseDist) : synthesizeAtRef({ root, ref: base!, siteFile });
   const apps = diffManifests(baseManifests, headManifests);
   const options = {
     base: base ?? baseDist!,
     head: headRef ?? 'working tree',
-    site: loadSite(resolve(root, siteFile)).name,
+    site: loadSite(sitePath).name,
   };
-  const outFile = stringFlag(args, 'out') ?? join(root, 'build', 'manifest-diff.md');
   const full = renderFull(apps, options);
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, full);

@@ -6,7 +6,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildPlatform } from '../charts';
-import { renderPlatform } from '../charts/render';
+import { assemble } from '../charts/assemble';
+import type { SiteSpec } from '../lib/site/schema';
+import { loadSchemaSet } from '../lib/validate/sources';
 import { diffManifests, renderComment } from '../lib/diff/manifest-diff';
 import { loadSite } from '../lib/site/load';
 import { repoRoot } from '../lib/upstream/locks';
@@ -17,14 +19,19 @@ const END = '<!-- components:end -->';
 const SAMPLE_BEGIN = '<!-- sample-diff:begin (npm run docs) -->';
 const SAMPLE_END = '<!-- sample-diff:end -->';
 
-export function componentTable(siteFile = join(repoRoot(), 'site.yaml')): string {
-  const { platform } = buildPlatform(loadSite(siteFile));
-  const rows = [...platform.applications]
-    .sort((a, b) => a.wave - b.wave || (a.name < b.name ? -1 : 1))
-    .map((app) => {
-      const chart = app.helm ? `\`${app.helm.chart.chart}\` ${app.helm.chart.version}` : 'manifests';
-      const version = app.helm ? app.helm.chart.appVersion : '';
-      return `| \`${app.name}\` | ${app.project} | ${app.wave} | ${chart} | ${version} | ${app.description} |`;
+/** Every manifest of a site, charts rendered (the same as synth, without validation). */
+async function assembled(site: SiteSpec) {
+  return assemble(buildPlatform(site).platform, { schemas: await loadSchemaSet() });
+}
+
+export async function componentTable(siteFile = join(repoRoot(), 'site.yaml')): Promise<string> {
+  const { apps } = await assembled(loadSite(siteFile));
+  const rows = [...apps]
+    .sort((a, b) => a.wave - b.wave || (a.spec.name < b.spec.name ? -1 : 1))
+    .map(({ spec, wave }) => {
+      const chart = spec.chart ? `\`${spec.chart.chart}\` ${spec.chart.version}` : 'manifests';
+      const version = spec.chart ? spec.chart.appVersion : '';
+      return `| \`${spec.name}\` | ${spec.project} | ${wave} | ${chart} | ${version} | ${spec.description} |`;
     });
   return [
     '| Application | project | wave | chart | app version | what it is for |',
@@ -37,7 +44,7 @@ export function componentTable(siteFile = join(repoRoot(), 'site.yaml')): string
  * The PR comment `npm run diff` writes for a pull request that shrinks the example site's
  * LoadBalancer pool: both sides rendered by this code, so the README shows what the tool prints.
  */
-export function sampleDiff(siteFile = join(repoRoot(), 'site.yaml')): string {
+export async function sampleDiff(siteFile = join(repoRoot(), 'site.yaml')): Promise<string> {
   const base = loadSite(siteFile);
   const head = loadSite(siteFile);
   const pool = head.loadBalancer.pool;
@@ -45,8 +52,8 @@ export function sampleDiff(siteFile = join(repoRoot(), 'site.yaml')): string {
     start: pool.start,
     end: pool.end.replace(/\.\d+$/, (last) => `.${Number(last.slice(1)) - 10}`),
   };
-  const render = (site: typeof base) => renderPlatform(buildPlatform(site).platform);
-  const comment = renderComment(diffManifests(render(base), render(head)), {
+  const [before, after] = await Promise.all([assembled(base), assembled(head)]);
+  const comment = renderComment(diffManifests(before.manifests, after.manifests), {
     base: 'main',
     head: 'shrink-the-pool',
     site: base.name,
@@ -76,7 +83,10 @@ if (require.main === module) {
     const file = join(repoRoot(), 'README.md');
     writeFileSync(
       file,
-      withSampleDiff(withComponentTable(readFileSync(file, 'utf8'), componentTable()), sampleDiff()),
+      withSampleDiff(
+        withComponentTable(readFileSync(file, 'utf8'), await componentTable()),
+        await sampleDiff(),
+      ),
     );
     console.log(`docs: wrote the component table of ${file}`);
   });

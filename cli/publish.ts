@@ -6,6 +6,8 @@
 import { synthesize } from '../charts/synth';
 import { publishSite, refuseDirty, sourceState, type PublishResult } from '../lib/gitops/publish';
 import { fillLockCommand, imageLockPath, placeholderImages, readImageLock } from '../lib/images/lock';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { gitopsPath, loadSite } from '../lib/site/load';
 import { repoRoot } from '../lib/upstream/locks';
 import { checkFlags, parseArgs, runMain, stringFlag } from './args';
@@ -43,12 +45,20 @@ export async function publishCommand(
   return publishSite({
     distDir: synth.dir,
     site: site.name,
-    repo: stringFlag(args, 'repo') ?? site.gitops.repoURL,
+    repo: repoArgument(stringFlag(args, 'repo')) ?? site.gitops.repoURL,
     branch: site.gitops.branch,
     path: gitopsPath(site),
     source,
     allowDirty,
   });
+}
+
+/** `--repo`: a URL, or a local repository (made absolute: git runs in publish's own temp folder). */
+export function repoArgument(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.startsWith('-'))
+    throw new Error(`--repo ${value}: starts with -, which git would read as an option`);
+  return existsSync(value) ? resolve(value) : value;
 }
 
 if (require.main === module) {

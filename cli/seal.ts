@@ -23,6 +23,7 @@ import {
   storeFile,
   writeStored,
 } from '../lib/sealing/store';
+import { resolveInside } from '../lib/output/inside';
 import { loadSite } from '../lib/site/load';
 import { repoRoot } from '../lib/upstream/locks';
 import { checkFlags, parseArgs, runMain, stringFlag } from './args';
@@ -51,6 +52,23 @@ const FLAGS = [
   'rotate',
 ];
 const BOOLEANS = ['merge', 'rotate'];
+
+/**
+ * --namespace and --name name a Kubernetes object, and also the store file: they must be DNS names
+ * as Kubernetes takes them (so no / or ..); --key is a Secret data key.
+ */
+export function checkObjectNames(namespace: string, name: string, key: string): void {
+  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(namespace))
+    throw new Error(
+      `--namespace ${JSON.stringify(namespace)}: a namespace is a DNS label (lower-case letters, digits, -; at most 63)`,
+    );
+  if (name.length > 253 || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(name))
+    throw new Error(
+      `--name ${JSON.stringify(name)}: a Secret name is a DNS subdomain (lower-case letters, digits, - and .)`,
+    );
+  if (key.length > 253 || !/^[-._a-zA-Z0-9]+$/.test(key) || key === '.' || key === '..')
+    throw new Error(`--key ${JSON.stringify(key)}: a Secret key holds letters, digits, -, _ and . only`);
+}
 
 async function readValue(args: ReturnType<typeof parseArgs>, io: SealIo): Promise<Buffer> {
   const fromFile = stringFlag(args, 'from-file');
@@ -103,7 +121,12 @@ export async function sealCommand(argv: readonly string[], io: SealIo): Promise<
   const value = await readValue(args, io);
   if (value.length === 0)
     throw new Error('the value is empty; pipe it on stdin, or use --from-file / --from-env');
-  const file = storeFile(secretsDir, site.name, namespace, name);
+  checkObjectNames(namespace, name, key);
+  const file = resolveInside(
+    io.root,
+    storeFile(secretsDir, site.name, namespace, name),
+    '--namespace/--name',
+  );
   const existing = readStored(file);
   const sealed = sealInto(
     existing,

@@ -6,6 +6,7 @@ import { readImageLock } from '../lib/images/lock';
 import { loadSite } from '../lib/site/load';
 import { repoRoot } from '../lib/upstream/locks';
 import { createValidator, readTree } from '../lib/validate';
+import { withAppliedCrds } from '../lib/validate/sources';
 import { formatFinding } from '../lib/validate/validator';
 import { checkFlags, parseArgs, runMain, stringFlag } from './args';
 
@@ -30,7 +31,7 @@ export async function validateCommand(
   const manifests = readTree(dir);
   const { validator, schemas } = await createValidator();
   const problems = [
-    ...validator.validate(manifests).map(formatFinding),
+    ...validator.withSchemas(withAppliedCrds(schemas, manifests)).validate(manifests).map(formatFinding),
     ...synthChecks(manifests, schemas, { site, imageLock: readImageLock(root, site.name) }),
   ];
   if (problems.length > 0) {

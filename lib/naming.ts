@@ -18,7 +18,7 @@ export const CLUSTER_DOMAIN = 'cluster.local';
 /** The in-cluster API server, as Argo CD names it. */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
 
-/** AppProjects, one per layer (CONVENTIONS.md). */
+/** AppProjects, one per layer (docs/architecture.md). */
 export const PROJECTS = ['platform', 'storage', 'data', 'observability', 'apps'] as const;
 export type ProjectName = (typeof PROJECTS)[number];
 

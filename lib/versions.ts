@@ -215,3 +215,22 @@ export const dashboards = {
   argocd: { id: 14584, revision: 1, title: 'Argo CD' },
   victoriaMetricsCluster: { id: 11176, revision: 40, title: 'VictoriaMetrics - cluster' },
 } as const;
+
+/**
+ * MAAS: the versions ouchi's client is written against (the API notes of 3.3 to 3.7, data from 3.7.3),
+ * and the Ubuntu series a site may deploy: the LTS series MAAS's stable image stream ships for them
+ * that are still in standard support, as the MAAS simulator accepts them (`ubuntu/<series>` images).
+ */
+export const maas = {
+  apiVersions: { oldest: '3.3', newest: '3.7' },
+  ubuntuSeries: { jammy: '22.04', noble: '24.04' },
+} as const;
+
+/**
+ * kubespray's cluster networks (roles/kubespray_defaults of the release in use), which the inventory
+ * leaves at their defaults: the LAN must not overlap them, or nodes cannot reach part of it.
+ */
+export const kubesprayNetworks = {
+  serviceAddresses: '10.233.0.0/18',
+  podsSubnet: '10.233.64.0/18',
+} as const;

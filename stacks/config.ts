@@ -1,5 +1,5 @@
 /**
- * Typed stack configuration (CONVENTIONS.md "Pulumi"). Secrets are read only with requireSecret /
+ * Typed stack configuration (README "Pulumi" and docs/architecture.md). Secrets are read only with requireSecret /
  * getSecret, so they stay Outputs marked secret from config to resource.
  */
 import * as pulumi from '@pulumi/pulumi';

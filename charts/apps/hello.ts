@@ -7,14 +7,13 @@
  * - a Deployment with probes on /healthz and /readyz, requests and limits, and a locked-down
  *   security context;
  * - a Service, published at `hello.<domain>` through `Expose` (HTTPProxy, Certificate, DNSEndpoint);
- * - a VMServiceScrape, so VMAgent scrapes its /metrics.
+ * - a scrape target, so VMAgent scrapes its /metrics (the platform writes the VMServiceScrape).
  */
-import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { VmServiceScrape } from '../../imports/operator.victoriametrics.com';
+import { serviceRef, type ServiceRef } from '../../lib/manifest/refs';
+import { Component } from '../lib/component';
 import { Expose } from '../lib/expose';
 import { quantities, resources } from '../lib/k8s-types';
-import { PlatformNamespace } from '../lib/namespace';
 import type { Platform } from '../lib/platform';
 
 export interface HelloProps {
@@ -33,12 +32,6 @@ export interface HelloProps {
    * @default 2
    */
   readonly replicas?: number;
-  /**
-   * Sync wave: after the platform (cert-manager, Contour, ExternalDNS, VictoriaMetrics) whose
-   * custom resources the app uses.
-   * @default 5
-   */
-  readonly wave?: number;
 }
 
 /** The image name in the site's `images.build`, and the port the binary listens on. */
@@ -46,17 +39,23 @@ export const HELLO_IMAGE = 'hello';
 const CONTAINER_PORT = 8080;
 const LABELS = { 'app.kubernetes.io/name': 'hello' } as const;
 
-export class Hello extends Construct {
-  readonly namespace: string;
-  readonly service: { readonly name: string; readonly namespace: string; readonly port: number };
+export class Hello extends Component {
+  readonly service: ServiceRef;
   readonly expose: Expose;
 
   constructor(platform: Platform, props: HelloProps = {}) {
-    super(platform, 'app-hello');
-    this.namespace = props.namespace ?? 'app-hello';
-    const folder = platform.folder('hello');
-    new PlatformNamespace(folder, { name: this.namespace, team: 'apps' });
-    const metadata = { name: 'hello', namespace: this.namespace, labels: { ...LABELS } };
+    const namespace = props.namespace ?? 'app-hello';
+    super(platform, {
+      name: 'hello',
+      description: 'Example user app (images/hello), pinned by digest, exposed with TLS and scraped',
+      project: 'apps',
+      namespace: { name: namespace, team: 'apps' },
+      scrapes: [
+        { kind: 'service', matchLabels: { ...LABELS }, endpoints: [{ port: 'http', path: '/metrics' }] },
+      ],
+    });
+    const folder = this.folder;
+    const metadata = { name: 'hello', namespace, labels: { ...LABELS } };
     const probe = (path: string): k8s.Probe => ({
       httpGet: { path, port: k8s.IntOrString.fromString('http') },
       periodSeconds: 10,
@@ -109,7 +108,7 @@ export class Hello extends Construct {
         },
       },
     });
-    this.service = { name: 'hello', namespace: this.namespace, port: 80 };
+    this.service = serviceRef('hello', namespace, 80);
     new k8s.KubeService(folder, 'service', {
       metadata,
       spec: {
@@ -125,17 +124,5 @@ export class Hello extends Construct {
       },
     });
     this.expose = new Expose(folder, 'route', { service: this.service, host: props.host ?? 'hello' });
-    new VmServiceScrape(folder, 'scrape', {
-      metadata,
-      spec: { selector: { matchLabels: { ...LABELS } }, endpoints: [{ port: 'http', path: '/metrics' }] },
-    });
-    platform.register({
-      name: 'hello',
-      description: 'Example user app (images/hello), pinned by digest, exposed with TLS and scraped',
-      project: 'apps',
-      namespace: this.namespace,
-      wave: props.wave ?? 5,
-      folder,
-    });
   }
 }

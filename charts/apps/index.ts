@@ -3,6 +3,7 @@
  * names. They all live in the `apps` AppProject, in `app-*` namespaces.
  */
 import type { Construct } from 'constructs';
+import { ownEntry } from '../../lib/site/own';
 import type { Platform } from '../lib/platform';
 import { Hello } from './hello';
 
@@ -13,7 +14,7 @@ export const USER_APPS: Readonly<Record<string, (platform: Platform) => Construc
 /** Adds the site's apps; an unknown name is a problem naming the fix. */
 export function addUserApps(platform: Platform): void {
   platform.site.apps.forEach((name, i) => {
-    const app = USER_APPS[name];
+    const app = ownEntry(USER_APPS, name);
     if (app === undefined) {
       platform.reportProblem(
         `apps[${i}]: ${name} is not a user app (known: ${Object.keys(USER_APPS).join(', ')}); add charts/apps/${name}.ts and list it in charts/apps/index.ts`,

@@ -1,15 +1,14 @@
 /**
- * The cdk8s App of one site. Components add Application folders (AppChart) and register their Argo CD
- * Applications; `finalize()` then writes the Application and AppProject objects into the `apps` folder,
- * deriving each project's repos, destinations and cluster-resource whitelist from what its
- * Applications declared, so a project allows exactly what its Applications need.
+ * The cdk8s App of one site. Components (charts/lib/component.ts) add themselves and write their
+ * objects into their folders; `complete()` hands the scrape targets and alert rules they declared to
+ * the metrics backend. Everything derived from the whole platform (rendered charts, the `-config`
+ * split, sync waves, Applications, AppProjects) is charts/assemble.ts's.
  */
 import { App, Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { join } from 'node:path';
 import { repoRoot } from '../../lib/upstream/locks';
-import type { ChartVersion } from '../../lib/versions';
-import { APPS_FOLDER, LABELS, PART_OF, type ProjectName } from '../../lib/naming';
+import { LABELS, PART_OF } from '../../lib/naming';
 import type { SiteSpec } from '../../lib/site/schema';
 import { imageRepository } from '../../lib/images/build';
 import {
@@ -20,9 +19,18 @@ import {
   readImageLock,
   type ImageLock,
 } from '../../lib/images/lock';
-import { ArgoApplication } from './application';
-import { ArgoProjects } from './projects';
-import type { Manifest } from '../../lib/validate/validator';
+import type { NamespaceRef } from '../../lib/manifest/refs';
+import type { AlertGroup } from './alert-rules';
+import type { ComponentSpec, ScrapeTarget } from './spec';
+
+export type { GroupKind, IgnoreDifference, ObjectRef, RenderPatch } from './spec';
+
+/** What the platform knows of a component (the Component class is one). */
+export interface PlatformComponent {
+  readonly name: string;
+  readonly namespace: NamespaceRef;
+  readonly spec: ComponentSpec;
+}
 
 /** One Application folder: its objects are written to `dist/<site>/<name>/`, one file each. */
 export class AppChart extends Chart {
@@ -39,76 +47,6 @@ export class AppChart extends Chart {
   }
 }
 
-/** A cluster-scoped kind, as AppProjects whitelist it. */
-export interface GroupKind {
-  readonly group: string;
-  readonly kind: string;
-}
-
-/**
- * A change to rendered objects that the chart has no value for (e.g. a securityContext field), with
- * the reason. It runs on every object of `kind` (and `name`, when given) and must match at least one.
- */
-export interface RenderPatch {
-  readonly kind: string;
-  readonly name?: string;
-  readonly reason: string;
-  readonly apply: (object: Record<string, unknown>) => void;
-}
-
-/** A Helm chart release with typed values, rendered at synth into the Application's folder. */
-export interface HelmRelease<V extends object = object> {
-  readonly chart: ChartVersion;
-  readonly releaseName: string;
-  readonly values: V;
-  /**
-   * The chart's dependencies (subcharts) the component uses; an object rendered from any other is an
-   * error, so a dependency a chart switches on by default never ships unasked. @default none
-   */
-  readonly subcharts?: readonly string[];
-  readonly patches?: readonly RenderPatch[];
-}
-
-export interface ApplicationRegistration {
-  /** Application name; also its folder name. */
-  readonly name: string;
-  readonly project: ProjectName;
-  /** Destination namespace: where rendered objects of namespaced kinds go unless they name one. */
-  readonly namespace: string;
-  /** Sync wave among Applications: lower waves sync (and become healthy) first. */
-  readonly wave: number;
-  readonly helm?: HelmRelease;
-  /** Folder with the manifests ouchi writes itself, when the Application has any. */
-  readonly folder?: AppChart;
-  /** Fields changed at run time that Argo CD must not count as drift. */
-  readonly ignoreDifferences?: readonly IgnoreDifference[];
-  /**
-   * Objects an operator of this Application creates at run time (not rendered), so references to
-   * them resolve in the reference check: a declared list, never a blanket exception.
-   */
-  readonly provides?: readonly ObjectRef[];
-  /** Objects the chart's values refer to (e.g. a credentials Secret), checked like any reference. */
-  readonly requires?: readonly ObjectRef[];
-  /** One line for the README component table. */
-  readonly description: string;
-}
-
-/** A Kubernetes object by kind, namespace (for namespaced kinds) and name. */
-export interface ObjectRef {
-  readonly kind: string;
-  readonly namespace?: string;
-  readonly name: string;
-}
-
-export interface IgnoreDifference {
-  readonly group?: string;
-  readonly kind: string;
-  readonly name?: string;
-  readonly namespace?: string;
-  readonly jsonPointers?: readonly string[];
-  readonly jqPathExpressions?: readonly string[];
-}
-
 export interface PlatformOptions {
   /** The site file, as commands in messages name it. @default 'site.yaml' */
   readonly siteFile?: string;
@@ -118,16 +56,27 @@ export interface PlatformOptions {
   readonly imageLock?: ImageLock;
 }
 
+/** A scrape target of a component, with its namespace and name filled in. */
+export interface ResolvedScrape extends ScrapeTarget {
+  readonly name: string;
+  readonly namespace: string;
+}
+
+/** Where the platform's scrape targets and alert rules become objects (the metrics component). */
+export interface MetricsBackend {
+  collect(scrapes: readonly ResolvedScrape[], alerts: readonly AlertGroup[]): void;
+}
+
 export class Platform extends App {
-  readonly apps: AppChart;
   readonly siteFile: string;
   readonly secretsDir: string;
-  private readonly registrations: ApplicationRegistration[] = [];
+  private readonly componentList: PlatformComponent[] = [];
   private readonly folders = new Map<string, AppChart>();
   readonly imageLock: ImageLock;
   private readonly problemList: string[] = [];
   private readonly warningList: string[] = [];
-  private finalized = false;
+  private metricsBackend?: MetricsBackend;
+  private completed = false;
 
   constructor(
     readonly site: SiteSpec,
@@ -138,8 +87,6 @@ export class Platform extends App {
     this.siteFile = options.siteFile ?? 'site.yaml';
     this.secretsDir = options.secretsDir ?? join(repoRoot(), 'secrets');
     this.imageLock = options.imageLock ?? readImageLock(repoRoot(), site.name);
-    this.apps = new AppChart(this, APPS_FOLDER);
-    this.folders.set(APPS_FOLDER, this.apps);
   }
 
   /** The Platform a construct belongs to (constructs deep in a folder read the site through it). */
@@ -157,12 +104,47 @@ export class Platform extends App {
     return chart;
   }
 
-  register(registration: ApplicationRegistration): void {
-    if (this.finalized) throw new Error(`Application ${registration.name} registered after finalize()`);
-    if (this.registrations.some((r) => r.name === registration.name)) {
-      throw new Error(`Application ${registration.name} is registered twice`);
+  /** Called by the Component constructor. */
+  add(component: PlatformComponent): void {
+    if (this.completed) throw new Error(`component ${component.name} added after complete()`);
+    if (this.componentList.some((c) => c.name === component.name)) {
+      throw new Error(`component ${component.name} is defined twice`);
     }
-    this.registrations.push(registration);
+    this.componentList.push(component);
+  }
+
+  get components(): readonly PlatformComponent[] {
+    return this.componentList;
+  }
+
+  /** The component that turns scrape targets and alert rules into objects; one per platform. */
+  useMetrics(backend: MetricsBackend): void {
+    if (this.metricsBackend !== undefined) throw new Error('the platform has two metrics backends');
+    this.metricsBackend = backend;
+  }
+
+  /**
+   * Once every component is added: gives the metrics backend every component's scrape targets (in
+   * the component's namespace, named after it unless they say otherwise) and alert rules.
+   */
+  complete(): this {
+    if (this.completed) return this;
+    this.completed = true;
+    const scrapes = this.componentList.flatMap((c) =>
+      (c.spec.scrapes ?? []).map((s) => ({
+        ...s,
+        name: s.name ?? c.name,
+        namespace: s.namespace ?? c.namespace.name,
+      })),
+    );
+    const alerts = this.componentList.flatMap((c) => c.spec.alerts ?? []);
+    if (this.metricsBackend !== undefined) this.metricsBackend.collect(scrapes, alerts);
+    else if (scrapes.length > 0 || alerts.length > 0) {
+      this.reportProblem(
+        'components declare scrape targets and alert rules, but no component collects them (the metrics component)',
+      );
+    }
+    return this;
   }
 
   /**
@@ -207,22 +189,5 @@ export class Platform extends App {
       );
     }
     return entry.ref;
-  }
-
-  get applications(): readonly ApplicationRegistration[] {
-    return this.registrations;
-  }
-
-  /**
-   * Writes the Application and AppProject objects, once every component was added and the charts
-   * were rendered: `applied` is every object of the Application folders, from which the projects'
-   * destinations and cluster-scoped kinds are derived.
-   */
-  finalize(applied: readonly Manifest[]): this {
-    if (this.finalized) throw new Error('the platform is finalized twice');
-    this.finalized = true;
-    for (const registration of this.registrations) new ArgoApplication(this.apps, registration, this.site);
-    new ArgoProjects(this.apps, this.registrations, applied, this.site);
-    return this;
   }
 }

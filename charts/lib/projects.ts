@@ -4,14 +4,12 @@
  * their objects. Nothing here is written by hand: it is read off the rendered folders, so a chart
  * that adds a kind or a namespace changes its project in the same synth (and in the PR diff).
  */
-import { Construct } from 'constructs';
-import { AppProject } from '../../imports/argoproj.io';
 import { customScopes, groupOf, isClusterScoped, type CustomScopes } from '../../lib/manifest/scope';
-import { ARGOCD_NAMESPACE, IN_CLUSTER, PROJECTS, type ProjectName } from '../../lib/naming';
+import { ARGOCD_NAMESPACE, IN_CLUSTER, LABELS, PART_OF, PROJECTS, type ProjectName } from '../../lib/naming';
 import type { SiteSpec } from '../../lib/site/schema';
-import type { Manifest } from '../../lib/validate/validator';
-import { SYNC_WAVE } from './application';
-import type { ApplicationRegistration, GroupKind } from './platform';
+import type { Manifest, ManifestObject } from '../../lib/validate/validator';
+import { SYNC_WAVE, type AppSpec } from './application';
+import type { GroupKind } from './platform';
 
 const DESCRIPTIONS: Record<ProjectName, string> = {
   platform: 'Cluster services: Argo CD, load balancing, certificates, ingress, DNS, sealed secrets',
@@ -42,17 +40,18 @@ export function appOf(manifest: Manifest): string {
 /** What one project must allow, derived from the objects its Applications apply. */
 export function projectParts(
   project: ProjectName,
-  registrations: readonly ApplicationRegistration[],
+  apps: readonly AppSpec[],
   applied: readonly Manifest[],
   site: SiteSpec,
   scopes: CustomScopes = customScopes(applied.map((m) => m.object)),
 ): ProjectSpecParts {
-  const members = new Set(registrations.filter((r) => r.project === project).map((r) => r.name));
-  const namespaces = registrations.filter((r) => members.has(r.name)).map((r) => r.namespace);
+  const members = apps.filter((a) => a.project === project);
+  const names = new Set(members.map((a) => a.name));
+  const namespaces = members.map((a) => a.namespace);
   if (project === 'apps') namespaces.push(USER_APP_NAMESPACES);
   const kinds = new Map<string, GroupKind>();
   for (const m of applied) {
-    if (!members.has(appOf(m))) continue;
+    if (!names.has(appOf(m))) continue;
     const { apiVersion, kind, metadata } = m.object;
     if (isClusterScoped(apiVersion, kind, scopes)) {
       const gk = { group: groupOf(apiVersion), kind: String(kind) };
@@ -68,36 +67,33 @@ export function projectParts(
   };
 }
 
-export class ArgoProjects extends Construct {
-  constructor(
-    scope: Construct,
-    registrations: readonly ApplicationRegistration[],
-    applied: readonly Manifest[],
-    site: SiteSpec,
-  ) {
-    super(scope, 'projects');
-    const scopes = customScopes(applied.map((m) => m.object));
-    for (const project of PROJECTS) {
-      const parts = projectParts(project, registrations, applied, site, scopes);
-      new AppProject(this, project, {
-        metadata: {
-          name: project,
-          namespace: ARGOCD_NAMESPACE,
-          // Projects exist before the Applications that name them.
-          annotations: { [SYNC_WAVE]: '-1' },
-          finalizers: ['resources-finalizer.argocd.argoproj.io'],
-        },
-        spec: {
-          description: DESCRIPTIONS[project],
-          sourceRepos: parts.sourceRepos,
-          destinations: parts.destinations,
-          clusterResourceWhitelist: parts.clusterResourceWhitelist.map((gk) => ({
-            group: gk.group,
-            kind: gk.kind,
-          })),
-          orphanedResources: { warn: true },
-        },
-      });
-    }
-  }
+/** The AppProject objects of every layer. */
+export function projectManifests(
+  apps: readonly AppSpec[],
+  applied: readonly Manifest[],
+  site: SiteSpec,
+): ManifestObject[] {
+  const scopes = customScopes(applied.map((m) => m.object));
+  return PROJECTS.map((project) => {
+    const parts = projectParts(project, apps, applied, site, scopes);
+    return {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
+      metadata: {
+        name: project,
+        namespace: ARGOCD_NAMESPACE,
+        labels: { [LABELS.partOf]: PART_OF },
+        // Projects exist before the Applications that name them.
+        annotations: { [SYNC_WAVE]: '-1' },
+        finalizers: ['resources-finalizer.argocd.argoproj.io'],
+      },
+      spec: {
+        description: DESCRIPTIONS[project],
+        sourceRepos: parts.sourceRepos,
+        destinations: parts.destinations,
+        clusterResourceWhitelist: parts.clusterResourceWhitelist,
+        orphanedResources: { warn: true },
+      },
+    };
+  });
 }

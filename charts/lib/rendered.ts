@@ -7,7 +7,7 @@
 import type { RenderedRelease } from '../../lib/helm/render';
 import { isClusterScoped, type CustomScopes } from '../../lib/manifest/scope';
 import { describeObject, type Manifest, type ManifestObject } from '../../lib/validate/validator';
-import type { ApplicationRegistration, HelmRelease } from './platform';
+import type { ChartSpec } from './component';
 
 export const HELM_HOOK = 'helm.sh/hook';
 
@@ -77,12 +77,12 @@ export interface PreparedRelease {
 
 /** One release's rendered objects as manifests of the registration's folder. */
 export function prepareRelease(
-  registration: Pick<ApplicationRegistration, 'name' | 'namespace'> & { readonly helm: HelmRelease },
+  release: { readonly name: string; readonly namespace: string; readonly chart: ChartSpec<object> },
   rendered: RenderedRelease,
   scopes: CustomScopes,
 ): PreparedRelease {
-  const app = registration.name;
-  const used = new Set(registration.helm.subcharts ?? []);
+  const app = release.name;
+  const used = new Set(release.chart.subcharts ?? []);
   const problems: string[] = [];
   const objects: ManifestObject[] = [];
   const unused = new Map<string, ManifestObject[]>();
@@ -91,7 +91,7 @@ export function prepareRelease(
     const object = withoutNulls(original) as ManifestObject;
     const metadata = metadataOf(object);
     if (!isClusterScoped(object.apiVersion, object.kind, scopes) && typeof metadata.namespace !== 'string') {
-      metadata.namespace = registration.namespace;
+      metadata.namespace = release.namespace;
     }
     const subchart = subchartOf(source);
     if (subchart !== undefined && !used.has(subchart)) {
@@ -110,7 +110,7 @@ export function prepareRelease(
       `${app}: subchart ${subchart} renders ${stray.length} object${stray.length === 1 ? '' : 's'} (${shown}${more}), but ${app} does not use it; turn it off in the values${off}, or list it in the release's subcharts`,
     );
   }
-  for (const patch of registration.helm.patches ?? []) {
+  for (const patch of release.chart.patches ?? []) {
     const targets = objects.filter(
       (o) => o.kind === patch.kind && (patch.name === undefined || o.metadata?.name === patch.name),
     );
@@ -122,7 +122,7 @@ export function prepareRelease(
     for (const target of targets) patch.apply(target);
   }
   const manifests = objects.map((object) => ({
-    file: `${app}/${fileNameOf(object, registration.namespace)}`,
+    file: `${app}/${fileNameOf(object, release.namespace)}`,
     object,
   }));
   return { manifests, problems };

@@ -25,24 +25,31 @@ export function checkNamespaceOwnership(manifests: readonly Manifest[]): string[
     }
   }
   const reported = new Set<string>();
-  const report = (app: string, namespace: string, what: string) => {
-    if (creators.has(namespace) || reported.has(`${app}\0${namespace}`)) return;
+  /** True the first time `app` is found using a namespace nobody creates. */
+  const uncreated = (app: string, namespace: string): boolean => {
+    if (creators.has(namespace) || reported.has(`${app}\0${namespace}`)) return false;
     reported.add(`${app}\0${namespace}`);
-    problems.push(
-      `${app}: ${what} lands in namespace ${namespace}, which no Application creates; keep it in a namespace of the platform (a chart value), or create ${namespace} in one Application`,
-    );
+    return true;
   };
   for (const m of manifests) {
     const namespace = str(obj(m.object.metadata).namespace);
-    if (namespace !== undefined)
-      report(m.file.split('/')[0], namespace, `${describeObject(m.object)} (${m.file})`);
+    const app = m.file.split('/')[0];
+    if (namespace !== undefined && uncreated(app, namespace)) {
+      problems.push(
+        `${app}: ${describeObject(m.object)} (${m.file}) lands in namespace ${namespace}, which no Application creates; keep it in a namespace of the platform (a chart value), or create ${namespace} in one Application`,
+      );
+    }
   }
   for (const app of applicationsOf(manifests)) {
     const application = manifests.find(
       (m) => m.object.kind === 'Application' && obj(m.object.metadata).name === app.name,
     );
     const destination = str(obj(obj(application?.object.spec).destination).namespace);
-    if (destination !== undefined) report(app.name, destination, 'its destination');
+    if (destination !== undefined && uncreated(app.name, destination)) {
+      problems.push(
+        `${app.name}: its destination namespace ${destination} is created by no Application; create it in one (ouchi syncs with CreateNamespace=false)`,
+      );
+    }
   }
   return problems;
 }

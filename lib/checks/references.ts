@@ -37,7 +37,7 @@ export const REQUIRES_ANNOTATION = 'ouchi.dev/requires';
 /** Namespaces every cluster has. */
 const BUILTIN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
-function keyString(k: ObjectKey): string {
+export function keyString(k: ObjectKey): string {
   return `${k.kind}/${k.namespace}/${k.name}`;
 }
 
@@ -64,13 +64,13 @@ function meta(o: ManifestObject): { name: string; namespace: string; annotations
 }
 
 /** An object the set creates, with its ports when it is a Service whose ports are known. */
-interface Provided {
+export interface Provided {
   readonly key: ObjectKey;
   readonly ports?: readonly ServicePort[];
 }
 
 /** Namespaces and Services every cluster has. */
-const BUILTINS: readonly Provided[] = [
+export const BUILTINS: readonly Provided[] = [
   ...BUILTIN_NAMESPACES.map((name) => ({ key: { kind: 'Namespace', namespace: '', name } })),
   {
     key: { kind: 'Service', namespace: 'default', name: 'kubernetes' },
@@ -82,7 +82,7 @@ const BUILTINS: readonly Provided[] = [
  * What a manifest creates: itself, and what controllers make from it (Secrets written from it,
  * Services an operator runs for it, what an Application declares its chart creates).
  */
-function providedBy(o: ManifestObject): Provided[] {
+export function providedBy(o: ManifestObject): Provided[] {
   const { name, namespace, annotations } = meta(o);
   const spec = obj(o.spec);
   const self: ObjectKey = { kind: String(o.kind), namespace, name };
@@ -334,6 +334,24 @@ const READERS: Readonly<Record<string, Reader>> = {
       if (m && typeof value === 'string' && ns) {
         refs.push({ target: { kind: 'Secret', namespace: ns, name: value }, field: `parameters["${key}"]` });
       }
+    }
+    // Rook's provisioners serve a StorageClass from a pool or object store of a Ceph cluster.
+    const provisioner = str((o as Json).provisioner) ?? '';
+    const pool = str(parameters.pool);
+    const clusterId = str(parameters.clusterID);
+    if (provisioner.endsWith('.rbd.csi.ceph.com') && pool !== undefined && clusterId !== undefined) {
+      refs.push({
+        target: { kind: 'CephBlockPool', namespace: clusterId, name: pool },
+        field: 'parameters["pool"]',
+      });
+    }
+    const store = str(parameters.objectStoreName);
+    const storeNamespace = str(parameters.objectStoreNamespace);
+    if (provisioner.endsWith('.ceph.rook.io/bucket') && store !== undefined && storeNamespace !== undefined) {
+      refs.push({
+        target: { kind: 'CephObjectStore', namespace: storeNamespace, name: store },
+        field: 'parameters["objectStoreName"]',
+      });
     }
     return refs;
   },

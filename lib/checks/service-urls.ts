@@ -27,9 +27,14 @@ const SERVICE_URL = new RegExp(
   `^(https?)://(${LABEL})\\.(${LABEL})\\.svc(?:\\.${CLUSTER_DOMAIN.replace(/\./g, '\\.')})?\\.?(?::(\\d+))?([/?#].*)?$`,
 );
 
+/** `<service>.<namespace>.svc`, the DNS name of an in-cluster Service. */
+export function inClusterName(service: Pick<ServiceAddress, 'name' | 'namespace'>): string {
+  return `${service.name}.${service.namespace}.svc`;
+}
+
 /** `<service>.<namespace>.svc:<port>`, the host and port of an in-cluster Service. */
 export function inClusterHost(service: ServiceAddress): string {
-  return `${service.name}.${service.namespace}.svc:${service.port}`;
+  return `${inClusterName(service)}:${service.port}`;
 }
 
 /** The URL of an in-cluster Service; `path` starts with `/` when given. */

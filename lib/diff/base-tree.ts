@@ -3,16 +3,18 @@
  * worktree (a change to a chart must show as a change). The result is cached per commit.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { git, gitSucceeds } from '../gitops/git';
+import { relativePathProblem } from '../output/inside';
+import { absoluteMirrorEnv } from '../upstream/locks';
 import { readTree } from '../validate';
 import type { Manifest } from '../validate/validator';
 
 export interface BaseTreeOptions {
   readonly root: string;
   readonly ref: string;
-  /** The site file, as a path inside the repository. */
+  /** The site file, as a plain path relative to the repository root. */
   readonly siteFile: string;
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -31,15 +33,21 @@ function run(cwd: string, command: string, args: readonly string[], env: NodeJS.
 /** Manifests of the site at `ref`; an empty list when the site file did not exist there. */
 export function synthesizeAtRef(options: BaseTreeOptions): Manifest[] {
   const { root, ref } = options;
-  const env = options.env ?? process.env;
-  const commit = git(root, ['rev-parse', '--verify', `${ref}^{commit}`]).trim();
-  const siteRel = relative(root, join(root, options.siteFile));
+  // The base synth runs in the worktree: a relative mirror path must still name the same folder.
+  const env = absoluteMirrorEnv(options.env ?? process.env);
+  const siteRel = options.siteFile;
+  const siteProblem = relativePathProblem(siteRel);
+  if (siteProblem !== undefined)
+    throw new Error(`--site ${JSON.stringify(siteRel)} ${siteProblem} inside the repository`);
+  if (ref.startsWith('-')) throw new Error(`--base ${ref}: starts with -, which git would read as an option`);
+  const commit = git(root, ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`]).trim();
   const cache = join(root, 'build', 'diff-cache', commit);
   if (!existsSync(cache)) {
     const exists = git(root, ['ls-tree', '--name-only', commit, '--', siteRel]).trim() !== '';
     if (!exists) return [];
-    const worktree = join(root, 'build', `diff-worktree-${process.pid}`);
-    rmSync(worktree, { recursive: true, force: true });
+    // A fresh folder of its own under build/ (git worktree add takes an empty one).
+    mkdirSync(join(root, 'build'), { recursive: true });
+    const worktree = mkdtempSync(join(root, 'build', 'diff-worktree-'));
     git(root, ['worktree', 'add', '--quiet', '--detach', worktree, commit]);
     try {
       symlinkSync(join(root, 'node_modules'), join(worktree, 'node_modules'));

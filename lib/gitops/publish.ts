@@ -7,6 +7,8 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PathError, relativePathProblem, resolveInside } from '../output/inside';
+import { branchNameProblem } from '../site/formats';
 import { git, gitSucceeds } from './git';
 
 export const SOURCE_TRAILER = 'Ouchi-Source';
@@ -77,11 +79,30 @@ export function commitMessage(site: string, source: SourceState): string {
 /** Identity for the publish commit when the environment has none (CI runners often do not). */
 const FALLBACK_IDENTITY = ['-c', 'user.name=ouchi publish', '-c', 'user.email=ouchi-publish@localhost'];
 
+/**
+ * Refuses a request that could reach outside the clone or be read by git as an option. The site
+ * loader checks the same fields; this holds for requests built in code too.
+ */
+export function checkPublishRequest(request: PublishRequest): void {
+  const pathProblem = relativePathProblem(request.path);
+  if (pathProblem !== undefined)
+    throw new PathError(`gitops.path: ${JSON.stringify(request.path)} ${pathProblem}`);
+  const branchProblem = branchNameProblem(request.branch);
+  if (branchProblem !== undefined)
+    throw new Error(`gitops.branch: ${JSON.stringify(request.branch)} ${branchProblem}`);
+  if (request.repo.startsWith('-'))
+    throw new Error(
+      `--repo: ${JSON.stringify(request.repo)} starts with -, which git would read as an option`,
+    );
+}
+
 export function publishSite(request: PublishRequest): PublishResult {
+  checkPublishRequest(request);
+  // Everything publish writes is in this folder, removed at the end.
   const work = mkdtempSync(join(tmpdir(), 'ouchi-publish-'));
   try {
     const clone = join(work, 'repo');
-    git(work, ['clone', '--quiet', request.repo, clone]);
+    git(work, ['clone', '--quiet', '--', request.repo, clone]);
     const remoteBranch = git(clone, ['ls-remote', '--heads', 'origin', request.branch]).trim() !== '';
     if (remoteBranch) {
       git(clone, ['checkout', '--quiet', '-B', request.branch, `origin/${request.branch}`]);
@@ -92,7 +113,8 @@ export function publishSite(request: PublishRequest): PublishResult {
     } else {
       git(clone, ['checkout', '--quiet', '-B', request.branch]);
     }
-    const target = join(clone, request.path);
+    // Checked again after checkout: a symlink committed in the GitOps repo must not lead the removal out.
+    const target = resolveInside(clone, request.path, 'gitops.path');
     rmSync(target, { recursive: true, force: true });
     cpSync(request.distDir, target, { recursive: true });
     git(clone, ['add', '--all', '--', request.path]);

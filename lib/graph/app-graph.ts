@@ -1,9 +1,10 @@
 /**
  * The Application dependency graph of a site: Applications by AppProject and sync wave, and an edge
- * from each Application that installs a CRD to each Application that holds custom resources of it.
- * Rendered as Mermaid and as an SVG laid out here, deterministically (same site, same bytes).
+ * from each Application to each one it needs (lib/graph/requirements.ts), labelled with what it needs
+ * of it. Rendered as Mermaid and as an SVG laid out here, deterministically (same site, same bytes).
  */
-import { applicationsOf, customResourceUses } from '../checks/ordering';
+import { applicationsOf } from '../checks/ordering';
+import { requirementsOf } from './requirements';
 import type { SchemaSet } from '../validate/sources';
 import type { Manifest } from '../validate/validator';
 
@@ -30,11 +31,11 @@ const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? 
 export function applicationGraph(manifests: readonly Manifest[], schemas: Pick<SchemaSet, 'k8s'>): AppGraph {
   const apps = applicationsOf(manifests);
   const edges = new Map<string, { from: string; to: string; kinds: Set<string> }>();
-  for (const use of customResourceUses(manifests, schemas)) {
-    for (const installer of use.installers.filter((a) => a.name !== use.app.name)) {
-      const id = `${installer.name}\0${use.app.name}`;
-      const edge = edges.get(id) ?? { from: installer.name, to: use.app.name, kinds: new Set<string>() };
-      edge.kinds.add(use.kind);
+  for (const need of requirementsOf(manifests, schemas).needs) {
+    for (const provider of need.providers.filter((p) => p !== need.app)) {
+      const id = `${provider}\0${need.app}`;
+      const edge = edges.get(id) ?? { from: provider, to: need.app, kinds: new Set<string>() };
+      edge.kinds.add(need.kind === 'crd' ? need.target.replace(/^the CRD of [^/]*\//, '') : need.kind);
       edges.set(id, edge);
     }
   }

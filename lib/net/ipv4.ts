@@ -31,7 +31,7 @@ export interface Cidr {
 
 /** Parses `a.b.c.d/n`. Host bits must be zero, so a typo'd network is caught, not silently masked. */
 export function parseCidr(text: string): Cidr | undefined {
-  const m = /^([^/]+)\/(\d{1,2})$/.exec(text);
+  const m = /^([^/]+)\/(0|[1-9]\d?)$/.exec(text);
   if (!m) return undefined;
   const address = parseIp(m[1]);
   const prefix = Number(m[2]);
@@ -92,4 +92,29 @@ export function addressAtOffset(range: IpRange, offset: number): number {
     );
   }
   return range.start + offset;
+}
+
+/** The CIDR as an inclusive range of every address in it (network and broadcast included). */
+export function cidrRange(cidr: Cidr): IpRange {
+  return { start: cidr.network, end: broadcast(cidr) };
+}
+
+/** True when two CIDRs share an address (one contains the other, since CIDRs nest or are disjoint). */
+export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+  return rangesOverlap(cidrRange(a), cidrRange(b));
+}
+
+/**
+ * Why an address cannot be a host's unicast address, or undefined when it can: `0.0.0.0/8` (this
+ * network), `127.0.0.0/8` (loopback), `224.0.0.0/4` (multicast) and `240.0.0.0/4` (reserved, with
+ * the limited broadcast 255.255.255.255). RFC 1122 and RFC 5735 set these aside.
+ */
+export function notUnicastReason(address: number): string | undefined {
+  const first = Math.floor(address / 2 ** 24);
+  if (first === 0) return 'is in 0.0.0.0/8 ("this network"), not a host address';
+  if (first === 127) return 'is a loopback address (127.0.0.0/8), which never leaves the host';
+  if (first >= 224 && first < 240) return 'is a multicast address (224.0.0.0/4), not a host address';
+  if (first >= 240)
+    return 'is in the reserved block 240.0.0.0/4 (or the broadcast address), not a host address';
+  return undefined;
 }

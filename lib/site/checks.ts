@@ -5,16 +5,20 @@
 import {
   broadcast,
   Cidr,
+  cidrsOverlap,
   formatCidr,
   formatIp,
   formatRange,
   ip,
   IpRange,
   isHostOf,
+  notUnicastReason,
   parseCidr,
+  parseIp,
   rangeContains,
   rangesOverlap,
 } from '../net/ipv4';
+import { kubesprayNetworks } from '../versions';
 import type { RangeSpec, SiteSpec } from './schema';
 
 /** One problem in a site file: where (a JSON-ish path like `nodes[1].ip`) and what rule it breaks. */
@@ -46,6 +50,56 @@ function namedRanges(site: SiteSpec): NamedRange[] {
     { path: 'maas.dhcpRange', range: toRange(site.maas.dhcpRange) },
     { path: 'loadBalancer.pool', range: toRange(site.loadBalancer.pool) },
   ].filter((r) => r.range.start <= r.range.end);
+}
+
+/**
+ * Subnet sizes ouchi serves. Shorter than /16: MetalLB answers ARP and MAAS runs DHCP for the whole
+ * LAN as one broadcast domain, which past 65,534 hosts is not a home LAN but a routed network.
+ * Longer than /29: the subnet must hold the gateway, the MAAS server, a node, a DHCP range and the
+ * pool, at least 5 host addresses, and a /30 has 2.
+ */
+export const SUBNET_PREFIX = { min: 16, max: 29 } as const;
+
+/** The subnet's prefix is in SUBNET_PREFIX, and it does not overlap kubespray's cluster networks. */
+export const checkSubnet: SiteCheck = (site) => {
+  const subnet = subnetOf(site);
+  const shown = formatCidr(subnet);
+  const problems: SiteProblem[] = [];
+  if (subnet.prefix < SUBNET_PREFIX.min) {
+    problems.push({
+      path: 'network.subnet',
+      message: `${shown} is larger than /${SUBNET_PREFIX.min}: MetalLB (ARP) and MAAS (DHCP) serve the LAN as one broadcast domain, which a home LAN past 65,534 hosts is not; use a prefix of /${SUBNET_PREFIX.min} to /${SUBNET_PREFIX.max}`,
+    });
+  } else if (subnet.prefix > SUBNET_PREFIX.max) {
+    const size = 2 ** (32 - subnet.prefix);
+    const hosts = subnet.prefix >= 31 ? size : size - 2;
+    problems.push({
+      path: 'network.subnet',
+      message: `${shown} has ${hosts} host address${hosts === 1 ? '' : 'es'}, but a site needs at least 5 (gateway, MAAS server, a node, a DHCP range, the pool); use a prefix of /${SUBNET_PREFIX.min} to /${SUBNET_PREFIX.max}`,
+    });
+  }
+  for (const [name, text] of [
+    ['service network', kubesprayNetworks.serviceAddresses],
+    ['pod network', kubesprayNetworks.podsSubnet],
+  ] as const) {
+    const cluster = parseCidr(text)!;
+    if (cidrsOverlap(subnet, cluster)) {
+      problems.push({
+        path: 'network.subnet',
+        message: `${shown} overlaps kubespray's ${name} ${text}, so nodes could not reach that part of the LAN; use another subnet`,
+      });
+    }
+  }
+  return problems;
+};
+
+/** The MAAS server's address, when maas.url names it by IPv4 address (a DNS name is not resolved here). */
+export function maasAddress(site: SiteSpec): number | undefined {
+  try {
+    return parseIp(new URL(site.maas.url).hostname);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Ranges are not inverted, lie inside the subnet and do not overlap each other. */
@@ -82,19 +136,51 @@ export const checkRanges: SiteCheck = (site) => {
   return problems;
 };
 
-/** Static addresses (nodes, gateway, DNS) lie in the subnet and outside every range. */
+interface StaticAddress {
+  readonly path: string;
+  readonly address: string;
+  readonly value: number;
+  /** Must lie in the subnet (nodes, the gateway); others may be routed to. */
+  readonly inSubnet: boolean;
+  /** Ranges it must stay out of. */
+  readonly avoid: 'all' | 'dhcp';
+}
+
+function staticAddresses(site: SiteSpec): StaticAddress[] {
+  const out: StaticAddress[] = [];
+  const add = (path: string, address: string, inSubnet: boolean, avoid: StaticAddress['avoid']) =>
+    out.push({ path, address, value: ip(address), inSubnet, avoid });
+  add('network.gateway', site.network.gateway, true, 'all');
+  // DNS resolvers may be anywhere (1.1.1.1 is common), even a LoadBalancer IP; not a DHCP lease.
+  site.network.dns.forEach((address, i) => add(`network.dns[${i}]`, address, false, 'dhcp'));
+  const maas = maasAddress(site);
+  if (maas !== undefined) add('maas.url', formatIp(maas), false, 'all');
+  site.nodes.forEach((n, i) => {
+    add(`nodes[${i}].ip`, n.ip, true, 'all');
+    // AMT shares the NIC with the OS on NUCs; a BMC may sit on its own network. Neither is a lease.
+    if (n.power.type === 'amt' || n.power.type === 'ipmi' || n.power.type === 'redfish')
+      add(`nodes[${i}].power.address`, n.power.address, false, 'all');
+  });
+  return out;
+}
+
+/**
+ * Static addresses (gateway, DNS, the MAAS server, nodes, power interfaces) are unicast; the gateway
+ * and nodes lie in the subnet; an address in the subnet is a host address (not its network or
+ * broadcast address) and lies outside the DHCP range and the pool, which MAAS and MetalLB hand out.
+ */
 export const checkAddresses: SiteCheck = (site) => {
   const problems: SiteProblem[] = [];
   const subnet = subnetOf(site);
   const ranges = namedRanges(site);
-  const statics: { path: string; address: string }[] = [
-    { path: 'network.gateway', address: site.network.gateway },
-    ...site.network.dns.map((address, i) => ({ path: `network.dns[${i}]`, address })),
-    ...site.nodes.map((n, i) => ({ path: `nodes[${i}].ip`, address: n.ip })),
-  ];
-  for (const s of statics) {
-    const value = ip(s.address);
-    if (!isHostOf(subnet, value)) {
+  const inside = (value: number) => value >= subnet.network && value <= broadcast(subnet);
+  for (const s of staticAddresses(site)) {
+    const notUnicast = notUnicastReason(s.value);
+    if (notUnicast !== undefined) {
+      problems.push({ path: s.path, message: `${s.address} ${notUnicast}` });
+      continue;
+    }
+    if (s.inSubnet ? !isHostOf(subnet, s.value) : inside(s.value) && !isHostOf(subnet, s.value)) {
       problems.push({
         path: s.path,
         message: `${s.address} is not a host address of network.subnet ${formatCidr(subnet)}`,
@@ -102,7 +188,8 @@ export const checkAddresses: SiteCheck = (site) => {
       continue;
     }
     for (const r of ranges) {
-      if (rangeContains(r.range, value)) {
+      if (s.avoid === 'dhcp' && r.path !== 'maas.dhcpRange') continue;
+      if (rangeContains(r.range, s.value)) {
         problems.push({
           path: s.path,
           message: `${s.address} lies inside ${r.path} ${formatRange(r.range)}; static addresses must be outside every range`,
@@ -113,7 +200,10 @@ export const checkAddresses: SiteCheck = (site) => {
   return problems;
 };
 
-/** Hostnames, MACs and node addresses (including power addresses) are each used once. */
+/**
+ * Hostnames and MACs are each used once; so are the addresses of the gateway, the MAAS server, the
+ * nodes and their power interfaces (one Map each: linear in the number of nodes).
+ */
 export const checkUnique: SiteCheck = (site) => {
   const problems: SiteProblem[] = [];
   const seen = new Map<string, string>();
@@ -130,14 +220,10 @@ export const checkUnique: SiteCheck = (site) => {
     claim('hostname', node.hostname, `nodes[${i}].hostname`, node.hostname);
     node.macs.forEach((m, j) => claim('MAC', m.toLowerCase(), `nodes[${i}].macs[${j}]`, m));
   });
-  claim('address', ip(site.network.gateway).toString(), 'network.gateway', site.network.gateway);
-  site.nodes.forEach((node, i) => {
-    claim('address', ip(node.ip).toString(), `nodes[${i}].ip`, node.ip);
-    const power = node.power;
-    if (power.type === 'amt' || power.type === 'ipmi' || power.type === 'redfish') {
-      claim('address', ip(power.address).toString(), `nodes[${i}].power.address`, power.address);
-    }
-  });
+  for (const s of staticAddresses(site)) {
+    if (s.path.startsWith('network.dns')) continue;
+    claim('address', String(s.value), s.path, s.address);
+  }
   return problems;
 };
 
@@ -264,6 +350,17 @@ export const checkMonitoring: SiteCheck = (site) => {
   return problems;
 };
 
+/** Items that repeat an earlier one, found with a Set (linear, however long the list). */
+function listedTwice(items: readonly string[], path: string): SiteProblem[] {
+  const seen = new Set<string>();
+  const problems: SiteProblem[] = [];
+  items.forEach((item, i) => {
+    if (seen.has(item)) problems.push({ path: `${path}[${i}]`, message: `${item} is listed twice` });
+    seen.add(item);
+  });
+  return problems;
+}
+
 /**
  * Images have unique names and platforms, and cover the architecture of every node: a Deployment of
  * an image without the node's platform fails to start there ("exec format error").
@@ -271,6 +368,11 @@ export const checkMonitoring: SiteCheck = (site) => {
 export const checkImages: SiteCheck = (site) => {
   const problems: SiteProblem[] = [];
   const seen = new Map<string, number>();
+  // One pass over the nodes: the first node of each architecture, for the messages.
+  const arches = new Map<string, number>();
+  site.nodes.forEach((node, n) => {
+    if (!arches.has(node.arch)) arches.set(node.arch, n);
+  });
   (site.images?.build ?? []).forEach((image, i) => {
     const path = `images.build[${i}]`;
     if (seen.has(image.name)) {
@@ -281,29 +383,24 @@ export const checkImages: SiteCheck = (site) => {
     } else {
       seen.set(image.name, i);
     }
-    image.platforms.forEach((p, j) => {
-      if (image.platforms.indexOf(p) !== j) {
-        problems.push({ path: `${path}.platforms[${j}]`, message: `${p} is listed twice` });
-      }
-    });
-    site.nodes.forEach((node, n) => {
-      if (!image.platforms.includes(`linux/${node.arch}`)) {
+    problems.push(...listedTwice(image.platforms, `${path}.platforms`));
+    const platforms = new Set<string>(image.platforms);
+    for (const [arch, n] of arches) {
+      if (!platforms.has(`linux/${arch}`)) {
         problems.push({
           path: `${path}.platforms`,
-          message: `[${image.platforms.join(', ')}] has no linux/${node.arch}, but nodes[${n}] (${node.hostname}) is ${node.arch}; add linux/${node.arch}`,
+          message: `[${image.platforms.join(', ')}] has no linux/${arch}, but nodes[${n}] (${site.nodes[n].hostname}) is ${arch}; add linux/${arch}`,
         });
       }
-    });
+    }
   });
-  site.apps.forEach((app, i) => {
-    if (site.apps.indexOf(app) !== i)
-      problems.push({ path: `apps[${i}]`, message: `${app} is listed twice` });
-  });
+  problems.push(...listedTwice(site.apps, 'apps'));
   return problems;
 };
 
 /** Every cross-field check, in the order their problems are reported. */
 export const siteChecks: readonly SiteCheck[] = [
+  checkSubnet,
   checkRanges,
   checkAddresses,
   checkUnique,

@@ -1,12 +1,16 @@
 /**
- * Reads a site file and reports every problem at once: YAML syntax, schema (missing fields, wrong
- * types, unknown fields, bad formats) and the cross-field checks, each with its path.
+ * Reads a site file and reports every problem at once: encoding and YAML (input.ts), schema (missing
+ * fields, wrong types, unknown fields, bad formats) and the cross-field checks, each with its path.
  */
-import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { readFileSync, statSync } from 'node:fs';
 import type { z } from 'zod';
 import { checkSite, SiteProblem } from './checks';
+import { decodeSiteBytes, readSiteYaml } from './input';
+import { limitMessage, MAX_SITE_BYTES } from './limits';
 import { siteSchema, SiteSpec } from './schema';
+
+/** Problems shown in the message; the rest are counted (SiteError.problems keeps them all). */
+const SHOWN_PROBLEMS = 50;
 
 export class SiteError extends Error {
   constructor(
@@ -15,7 +19,11 @@ export class SiteError extends Error {
   ) {
     super(
       `${file} is not a valid site file (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
-        problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n'),
+        problems
+          .slice(0, SHOWN_PROBLEMS)
+          .map((p) => `  - ${p.path}: ${p.message}`)
+          .join('\n') +
+        (problems.length > SHOWN_PROBLEMS ? `\n  … and ${problems.length - SHOWN_PROBLEMS} more` : ''),
     );
     this.name = 'SiteError';
   }
@@ -41,7 +49,8 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 function show(value: unknown): string {
-  const text = JSON.stringify(value);
+  // JSON would print Infinity and NaN as null; the loader refuses them, but say what was there.
+  const text = typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
@@ -64,6 +73,12 @@ export function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): Site
         return [{ path, message: `${show(value)} is not one of ${options.map((o) => show(o)).join(', ')}` }];
       }
       return [{ path, message: `${show(value)} matches none of the allowed forms` }];
+    case 'invalid_key': {
+      // A record key that breaks the key's rule: the path ends at the key, the value is beside it.
+      const key = issue.path.at(-1);
+      const reasons = issue.issues.map((i) => i.message).join('; ');
+      return [{ path, message: `key ${show(String(key))} ${reasons}` }];
+    }
     case 'invalid_value':
       return [
         { path, message: `${show(value)} is not one of ${issue.values.map((v) => show(v)).join(', ')}` },
@@ -73,19 +88,39 @@ export function problemsFromIssue(issue: z.core.$ZodIssue, input: unknown): Site
   }
 }
 
-/** Parses and checks site text. `file` only names the source in messages. */
-export function parseSite(text: string, file: string): SiteSpec {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new SiteError(
-      file,
-      doc.errors.map((e) => ({
-        path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '(yaml)',
-        message: `YAML syntax: ${e.message.split('\n')[0]}`,
-      })),
-    );
+/** Parses and checks site text (or the file's bytes, decoded strictly). `file` only names the source. */
+export function parseSite(source: string | Uint8Array, file: string): SiteSpec {
+  try {
+    return parseChecked(source, file);
+  } catch (e) {
+    if (e instanceof SiteError) throw e;
+    // Whatever slipped past the limits (a RangeError, a library bug) still names the file, not a stack.
+    throw new SiteError(file, [
+      { path: '(file)', message: `cannot be read: ${e instanceof Error ? e.message : String(e)}` },
+    ]);
   }
-  const input: unknown = doc.toJS();
+}
+
+function parseChecked(source: string | Uint8Array, file: string): SiteSpec {
+  let text: string;
+  if (typeof source === 'string') {
+    if (source.length > MAX_SITE_BYTES) {
+      throw new SiteError(file, [
+        {
+          path: '(file)',
+          message: limitMessage(`is ${source.length} characters`, `${MAX_SITE_BYTES} bytes (16 MiB)`),
+        },
+      ]);
+    }
+    text = source;
+  } else {
+    const decoded = decodeSiteBytes(source);
+    if (!decoded.ok) throw new SiteError(file, decoded.problems);
+    text = decoded.text;
+  }
+  const read = readSiteYaml(text);
+  if (!read.ok) throw new SiteError(file, read.problems);
+  const input = read.value;
   const parsed = siteSchema.safeParse(input);
   if (!parsed.success) {
     throw new SiteError(
@@ -100,10 +135,17 @@ export function parseSite(text: string, file: string): SiteSpec {
 
 /** Reads, parses and checks a site file. */
 export function loadSite(file: string): SiteSpec {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    const size = statSync(file).size;
+    if (size > MAX_SITE_BYTES) {
+      throw new SiteError(file, [
+        { path: '(file)', message: limitMessage(`is ${size} bytes`, `${MAX_SITE_BYTES} bytes (16 MiB)`) },
+      ]);
+    }
+    bytes = readFileSync(file);
   } catch (e) {
+    if (e instanceof SiteError) throw e;
     throw new SiteError(file, [
       {
         path: '(file)',
@@ -111,7 +153,7 @@ export function loadSite(file: string): SiteSpec {
       },
     ]);
   }
-  return parseSite(text, file);
+  return parseSite(bytes, file);
 }
 
 /** The GitOps folder of the site: `gitops.path`, or the site name. */

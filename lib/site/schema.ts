@@ -4,6 +4,36 @@
  */
 import { z } from 'zod';
 import { parseCidr, parseIp } from '../net/ipv4';
+import { relativePathProblem } from '../output/inside';
+import {
+  branchNameProblem,
+  cronProblem,
+  diskPathProblem,
+  distroProblem,
+  gcpProjectProblem,
+  gitRepoUrlProblem,
+  githubOrgProblem,
+  githubTeamProblem,
+  hostPortProblem,
+  httpUrlProblem,
+  kernelProblem,
+  labelKeyProblem,
+  labelValueProblem,
+  libvirtUriProblem,
+  logRetentionProblem,
+  metricsRetentionProblem,
+  printableProblem,
+  registryHostProblem,
+  slackChannelProblem,
+} from './formats';
+
+/** A string checked by one of the format functions, whose reason becomes the message. */
+function formatted(problem: (text: string) => string | undefined) {
+  return z.string().superRefine((text, ctx) => {
+    const reason = problem(text);
+    if (reason !== undefined) ctx.addIssue({ code: 'custom', message: reason });
+  });
+}
 
 const ipv4 = z
   .string()
@@ -46,14 +76,18 @@ const powerSchema = z.discriminatedUnion('type', [
     .object({
       type: z.enum(['ipmi', 'redfish']),
       address: ipv4.describe('BMC address.'),
-      user: z.string().min(1).describe('BMC user. The password is the Pulumi secret ouchi:powerPasswords.'),
+      user: formatted((s) => printableProblem(s, 64)).describe(
+        'BMC user. The password is the Pulumi secret ouchi:powerPasswords.',
+      ),
     })
     .strict(),
   z
     .object({
       type: z.literal('virsh').describe('libvirt VM, for a dev site.'),
-      address: z.string().min(1).describe('libvirt URI, e.g. qemu+ssh://ouchi@vmhost/system.'),
-      id: z.string().min(1).describe('Domain name of the VM in libvirt.'),
+      address: formatted(libvirtUriProblem).describe('libvirt URI, e.g. qemu+ssh://ouchi@vmhost/system.'),
+      id: formatted((s) => (s.includes('/') ? 'must not contain /' : printableProblem(s, 255))).describe(
+        'Domain name of the VM in libvirt.',
+      ),
     })
     .strict(),
   z.object({ type: z.literal('manual').describe('Power the machine by hand.') }).strict(),
@@ -69,10 +103,9 @@ export const nodeSchema = z
     power: powerSchema,
     lvm: z
       .object({
-        disk: z
-          .string()
-          .regex(/^\/dev\/[a-z0-9/]+$/, { error: 'must be a device path like /dev/nvme0n1' })
-          .describe('Disk that holds the LVM volume group TopoLVM carves volumes from.'),
+        disk: formatted(diskPathProblem).describe(
+          'Disk that holds the LVM volume group TopoLVM carves volumes from: /dev/<name> or a /dev/disk/by-id/ link.',
+        ),
         rootSizeGiB: z
           .number()
           .int()
@@ -116,7 +149,10 @@ export const imageBuildSchema = z
       .default('latest')
       .describe('Tag of the manifest list. Deployments pin the digest, so the tag only labels it.'),
     buildArgs: z
-      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be an ARG name' }), z.string())
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be an ARG name' }),
+        formatted((s) => printableProblem(s, 1024)),
+      )
       .default({})
       .describe(
         'Build args besides the pinned base images lib/versions.ts passes; each must be an ARG of the Dockerfile.',
@@ -143,12 +179,18 @@ export const siteSchema = z
       .strict(),
     maas: z
       .object({
-        url: z.url().describe('MAAS URL, e.g. http://192.168.10.2:5240/MAAS.'),
+        url: formatted(httpUrlProblem).describe('MAAS URL, e.g. http://192.168.10.2:5240/MAAS.'),
         dhcpRange: ipRangeSchema.describe(
           'Dynamic range MAAS DHCP hands out while enlisting and commissioning.',
         ),
-        distro: z.string().default('noble').describe('Ubuntu series deployed on the nodes.'),
-        kernel: z.string().optional().describe('hwe kernel, e.g. ga-24.04. Unset: the MAAS default.'),
+        distro: formatted(distroProblem)
+          .default('noble')
+          .describe(
+            'Ubuntu series deployed on the nodes, one MAAS ships (lib/versions.ts maas.ubuntuSeries).',
+          ),
+        kernel: formatted(kernelProblem)
+          .optional()
+          .describe('hwe kernel, e.g. ga-24.04. Unset: the MAAS default.'),
       })
       .strict(),
     loadBalancer: z
@@ -161,7 +203,7 @@ export const siteSchema = z
         z
           .object({
             provider: z.literal('google').describe('Google Cloud DNS, as in the reference home lab.'),
-            project: z.string().min(1).describe('GCP project that holds the zone.'),
+            project: formatted(gcpProjectProblem).describe('GCP project that holds the zone.'),
           })
           .strict(),
         z.object({ provider: z.literal('cloudflare').describe('Cloudflare DNS (API token).') }).strict(),
@@ -242,9 +284,7 @@ export const siteSchema = z
                   .min(1)
                   .default(10)
                   .describe('Data volume per instance, on TopoLVM.'),
-                backupSchedule: z
-                  .string()
-                  .min(1)
+                backupSchedule: formatted(cronProblem)
                   .default('0 3 * * *')
                   .describe('Cron schedule of the full backup to the Ceph S3 bucket.'),
               })
@@ -256,10 +296,9 @@ export const siteSchema = z
       .default({ mysql: [] }),
     monitoring: z
       .object({
-        retention: z
-          .string()
-          .regex(/^\d+[hdwy]$/, { error: 'must be a duration like 30d' })
-          .default('30d'),
+        retention: formatted(metricsRetentionProblem)
+          .default('30d')
+          .describe('How long VictoriaMetrics keeps samples: a number and h, d, w or y, at least 1d.'),
         storageGiB: z.number().int().min(1).default(50).describe('vmstorage volume per replica, on TopoLVM.'),
         replicas: z
           .object({
@@ -282,7 +321,9 @@ export const siteSchema = z
                 .object({
                   type: z.literal('slack'),
                   name: dnsLabel,
-                  channel: z.string().min(1).describe('Channel, e.g. #alerts. The webhook URL is sealed.'),
+                  channel: formatted(slackChannelProblem).describe(
+                    'Channel, e.g. #alerts. The webhook URL is sealed.',
+                  ),
                 })
                 .strict(),
               z
@@ -299,8 +340,10 @@ export const siteSchema = z
                   name: dnsLabel,
                   to: z.email(),
                   from: z.email(),
-                  smarthost: z.string().regex(/^[^:\s]+:\d+$/, { error: 'must be host:port' }),
-                  username: z.string().min(1).describe('SMTP user; the password is sealed.'),
+                  smarthost: formatted((s) => hostPortProblem(s, true)).describe('SMTP server as host:port.'),
+                  username: formatted((s) => printableProblem(s, 256)).describe(
+                    'SMTP user; the password is sealed.',
+                  ),
                 })
                 .strict(),
             ]),
@@ -319,11 +362,7 @@ export const siteSchema = z
       .strict(),
     logging: z
       .object({
-        retention: z
-          .string()
-          .regex(/^\d+h$/, { error: 'must be hours like 744h' })
-          .default('744h')
-          .describe('How long Loki keeps logs.'),
+        retention: formatted(logRetentionProblem).default('744h').describe('How long Loki keeps logs.'),
       })
       .strict()
       .default({ retention: '744h' }),
@@ -338,9 +377,7 @@ export const siteSchema = z
       .default({ loginForm: false }),
     sealedSecrets: z
       .object({
-        certificate: z
-          .string()
-          .min(1)
+        certificate: formatted(relativePathProblem)
           .optional()
           .describe(
             'The controller certificate `npm run seal` seals with. Default: certs/<name>/sealed-secrets.pem.',
@@ -349,7 +386,7 @@ export const siteSchema = z
           .default('sealed-secrets-key')
           .describe('Name of the controller key Secret the bootstrap stack writes.'),
         keyLabels: z
-          .record(z.string(), z.string())
+          .record(formatted(labelKeyProblem), formatted(labelValueProblem))
           .default({})
           .describe(
             'Extra labels on the key Secret, e.g. for a backup tool to select it. The controller’s own label is always set.',
@@ -361,14 +398,9 @@ export const siteSchema = z
       .object({
         registry: z
           .object({
-            host: z
-              .string()
-              .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/, {
-                error: 'must be a registry host like ghcr.io or registry.home.example.com:5000',
-              })
-              .describe(
-                'Registry host (and port). The credentials are ouchi:registryUsername and the secret ouchi:registryPassword.',
-              ),
+            host: formatted(registryHostProblem).describe(
+              'Registry host (and port). The credentials are ouchi:registryUsername and the secret ouchi:registryPassword.',
+            ),
             namespace: z
               .string()
               .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, {
@@ -394,17 +426,21 @@ export const siteSchema = z
       .object({
         github: z
           .object({
-            org: z.string().min(1).describe('GitHub organization allowed to log in.'),
-            team: z.string().min(1).describe('Team slug in that org that gets admin.'),
+            org: formatted(githubOrgProblem).describe('GitHub organization allowed to log in.'),
+            team: formatted(githubTeamProblem).describe('Team slug in that org that gets admin.'),
           })
           .strict(),
       })
       .strict(),
     gitops: z
       .object({
-        repoURL: z.string().min(1).describe('GitOps repo URL Argo CD reads (https or ssh).'),
-        branch: z.string().min(1).default('main'),
-        path: z.string().optional().describe('Folder of this site in the repo. Default: the site name.'),
+        repoURL: formatted(gitRepoUrlProblem).describe('GitOps repo URL Argo CD reads (https or ssh).'),
+        branch: formatted(branchNameProblem)
+          .default('main')
+          .describe('Branch Argo CD reads and publish pushes.'),
+        path: formatted(relativePathProblem)
+          .optional()
+          .describe('Folder of this site in the repo, relative to its root. Default: the site name.'),
       })
       .strict(),
   })

@@ -3,7 +3,7 @@
  * (Kubernetes OpenAPI definitions, Helm values schemas), with the environment variable that mirrors each.
  */
 import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { PinnedFile } from './resolve';
 
 export interface CrdLockEntry {
@@ -106,7 +106,7 @@ export function schemaPin(entry: K8sSchemaLockEntry | HelmSchemaLockEntry): Pinn
   return { url: entry.url, sha256: entry.sha256, mirrorPath: entry.file };
 }
 
-/** Mirror variables of CONVENTIONS.md. */
+/** Mirror variables (README, first lines), by the kind of file they mirror. */
 export const MIRROR_VARS = {
   crds: 'OUCHI_CRD_MIRROR',
   k8s: 'OUCHI_K8S_SCHEMAS',
@@ -114,10 +114,41 @@ export const MIRROR_VARS = {
   charts: 'OUCHI_CHART_MIRROR',
 } as const;
 
+/** Any mirror variable, named or not in MIRROR_VARS: `OUCHI_<WHAT>_MIRROR` or `OUCHI_<WHAT>_SCHEMAS`. */
+export type MirrorVariable = `OUCHI_${string}_MIRROR` | `OUCHI_${string}_SCHEMAS`;
+export const MIRROR_VARIABLE = /^OUCHI_[A-Z0-9_]+_(MIRROR|SCHEMAS)$/;
+
+/**
+ * The mirror folder for a kind (`'k8s'`) or a variable (`'OUCHI_CHART_MIRROR'`), as an absolute path:
+ * a relative value (`../shared/crds`, as the README writes it) is resolved against the working
+ * directory when read, so it means the same in every process ouchi starts, wherever that runs.
+ */
 export function mirrorFor(
-  kind: keyof typeof MIRROR_VARS,
+  kind: keyof typeof MIRROR_VARS | MirrorVariable,
   env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
 ): string | undefined {
-  const value = env[MIRROR_VARS[kind]];
-  return value === undefined || value === '' ? undefined : value;
+  const name: string = Object.hasOwn(MIRROR_VARS, kind)
+    ? MIRROR_VARS[kind as keyof typeof MIRROR_VARS]
+    : kind;
+  if (!MIRROR_VARIABLE.test(name))
+    throw new Error(`${name} is not a mirror variable (OUCHI_*_MIRROR or OUCHI_*_SCHEMAS)`);
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : resolve(cwd, value);
+}
+
+/**
+ * The environment with every mirror variable and OUCHI_CACHE made absolute, for a process that runs
+ * in another directory (the diff's base worktree): there `../shared` would name something else.
+ */
+export function absoluteMirrorEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env };
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || value === '') continue;
+    if (MIRROR_VARIABLE.test(name) || name === 'OUCHI_CACHE') out[name] = resolve(cwd, value);
+  }
+  return out;
 }

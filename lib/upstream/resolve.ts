@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { writeFileAtomically } from '../output/atomic';
 
 export interface PinnedFile {
@@ -26,7 +26,14 @@ export interface ResolveOptions {
   readonly fetch?: typeof fetch;
   /** Name of the mirror variable, for messages. */
   readonly mirrorVar?: string;
+  /** How long to wait for a server to answer before calling it unreachable. @default 10 s */
+  readonly connectTimeoutMs?: number;
 }
+
+/** Long enough for a slow but working line to answer; short enough that offline is said in seconds. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+/** A pinned file is at most a few MB: past this, the download is stuck. */
+const BODY_TIMEOUT_MS = 120_000;
 
 export class UpstreamError extends Error {
   constructor(message: string) {
@@ -39,8 +46,10 @@ export function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/** The download cache: OUCHI_CACHE (a relative value is resolved against the working directory) or ~/.cache/ouchi. */
 export function defaultCache(env: NodeJS.ProcessEnv = process.env): string {
-  return env.OUCHI_CACHE ?? join(homedir(), '.cache', 'ouchi');
+  const value = env.OUCHI_CACHE;
+  return value === undefined || value === '' ? join(homedir(), '.cache', 'ouchi') : resolve(value);
 }
 
 function verify(file: PinnedFile, data: Buffer, source: string): void {
@@ -55,6 +64,11 @@ function verify(file: PinnedFile, data: Buffer, source: string): void {
 
 /** Reads a mirrored file synchronously (mirror mode only), verifying its hash. */
 export function readMirrored(file: PinnedFile, mirror: string, mirrorVar = 'mirror'): Buffer {
+  if (!existsSync(mirror)) {
+    throw new UpstreamError(
+      `${mirrorVar}=${mirror} does not exist (needed for ${file.mirrorPath}); point ${mirrorVar} at a local copy of the pinned files, or unset it to download them`,
+    );
+  }
   const path = join(mirror, file.mirrorPath);
   if (!existsSync(path)) {
     throw new UpstreamError(`${mirrorVar}=${mirror} has no ${file.mirrorPath} (needed for ${file.url})`);
@@ -78,25 +92,62 @@ export function readCached(file: PinnedFile, cache: string): Buffer | undefined 
   return data;
 }
 
+/**
+ * Origins a fetch function could not reach in this process: after the first network failure the
+ * other downloads from there fail at once with the same reason, so a run with no network says so in
+ * one timeout, not one per file.
+ */
+const unreachable = new WeakMap<typeof fetch, Map<string, string>>();
+
+function networkReason(e: unknown): string {
+  const err = e as Error & { cause?: { code?: string; message?: string } };
+  if (err.name === 'AbortError' || err.name === 'TimeoutError') return 'no answer';
+  return err.cause?.code ?? err.cause?.message ?? err.message;
+}
+
+function offlineError(file: PinnedFile, reason: string, options: ResolveOptions): UpstreamError {
+  const variable = options.mirrorVar ?? 'the mirror variable';
+  return new UpstreamError(
+    `cannot download ${file.url} (${reason}), and ${variable} is not set. Without network, set ${variable} to a local copy of the pinned files (it needs ${file.mirrorPath}; see the offline lines at the top of the README), or connect to the network.`,
+  );
+}
+
+/** Fetches with a deadline for the server's answer, then a longer one for the body. */
+async function fetchWithTimeout(doFetch: typeof fetch, url: string, connectMs: number): Promise<Buffer> {
+  const controller = new AbortController();
+  let timer = setTimeout(() => controller.abort(), connectMs);
+  try {
+    const response = await doFetch(url, { signal: controller.signal });
+    clearTimeout(timer);
+    if (!response.ok) throw new UpstreamError(`cannot download ${url}: HTTP ${response.status}`);
+    timer = setTimeout(() => controller.abort(), BODY_TIMEOUT_MS);
+    return Buffer.from(await response.arrayBuffer());
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Returns the file's bytes: from the mirror, from the cache, or downloaded and cached. */
 export async function resolvePinned(file: PinnedFile, options: ResolveOptions = {}): Promise<Buffer> {
   if (options.mirror !== undefined) return readMirrored(file, options.mirror, options.mirrorVar);
-  const cache = options.cache ?? defaultCache();
+  const cache = resolve(options.cache ?? defaultCache());
   const cached = readCached(file, cache);
   if (cached) return cached;
   const doFetch = options.fetch ?? fetch;
-  let response: Response;
+  const origin = new URL(file.url).origin;
+  const failed = unreachable.get(doFetch)?.get(origin);
+  if (failed !== undefined) throw offlineError(file, failed, options);
+  let data: Buffer;
   try {
-    response = await doFetch(file.url);
+    data = await fetchWithTimeout(doFetch, file.url, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
   } catch (e) {
-    throw new UpstreamError(
-      `cannot download ${file.url}: ${(e as Error).message}. Without network, set ${options.mirrorVar ?? 'the mirror variable'} to a local copy.`,
-    );
+    if (e instanceof UpstreamError) throw e;
+    const reason = networkReason(e);
+    const known = unreachable.get(doFetch) ?? new Map<string, string>();
+    known.set(origin, reason);
+    unreachable.set(doFetch, known);
+    throw offlineError(file, reason, options);
   }
-  if (!response.ok) {
-    throw new UpstreamError(`cannot download ${file.url}: HTTP ${response.status}`);
-  }
-  const data = Buffer.from(await response.arrayBuffer());
   verify(file, data, file.url);
   const path = cachePath(file, cache);
   writeFileAtomically(path, data);

@@ -80,7 +80,7 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const diff = (base: string, head: string, out = join(work, `${base}-${head}.md`)) =>
+const diff = (base: string, head: string, out = join(repo, 'build', `${base}-${head}.md`)) =>
   diffCommand(['--base', base, '--head', head, '--out', out], repo);
 
 describe('npm run diff on real commits', () => {
@@ -121,7 +121,7 @@ describe('npm run diff on real commits', () => {
   it('an oversized diff stays under GitHub’s limit, and the full diff goes to the file', async () => {
     const empty = join(work, 'empty');
     mkdirSync(empty);
-    const out = join(work, 'full.md');
+    const out = join(repo, 'build', 'full.md');
     const { comment, full } = await diffCommand(
       ['--base-dist', empty, '--head', commits.sealed, '--out', out],
       repo,

@@ -2,11 +2,11 @@
  * `npm run synth` as a user runs it: a separate process, its exit status and stderr. Each bad site
  * input fails with a message naming the field and the rule, and leaves the site's dist/ as it was.
  */
-import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ROOT, siteText, withTempDirAsync } from '../support/site';
+import { EXAMPLE_SITE_FILE, readTreeBytes, ROOT, siteText, withTempDirAsync } from '../support/site';
 
 const run = promisify(execFile);
 const TS_NODE = join(ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js');
@@ -83,3 +83,48 @@ describe('npm run synth with a bad site file (a real process)', () => {
     });
   });
 });
+
+/** True when this machine can run a process without network (a user and network namespace). */
+function canUnshareNetwork(): boolean {
+  try {
+    execFileSync('unshare', ['-rn', 'true'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const offline = canUnshareNetwork();
+if (!offline && process.env.OUCHI_E2E === '1')
+  throw new Error('unshare -rn does not work here; the no-network synth test needs a network namespace');
+
+(offline ? describe : describe.skip)(
+  'npm run synth with no mirror and no network (unshare -rn: no network at all)',
+  () => {
+    it('fails at once, naming what is missing and the variable to set, and writes nothing', async () => {
+      await withTempDirAsync(async (cache) => {
+        const env: NodeJS.ProcessEnv = { ...process.env, OUCHI_CACHE: cache };
+        for (const name of Object.keys(env)) if (/^OUCHI_\w+_(MIRROR|SCHEMAS)$/.test(name)) delete env[name];
+        // The example site itself, as a new user runs it first; its dist/ must not change.
+        const dist = join(ROOT, 'dist', 'ouchi-home');
+        const before = existsSync(dist) ? readTreeBytes(dist) : undefined;
+        const file = EXAMPLE_SITE_FILE;
+        let failure: { code: number; stderr: string } | undefined;
+        try {
+          await run(
+            'unshare',
+            ['-rn', process.execPath, TS_NODE, '--swc', join(ROOT, 'cli', 'synth.ts'), '--site', file],
+            { cwd: ROOT, env },
+          );
+        } catch (e) {
+          failure = e as { code: number; stderr: string };
+        }
+        expect(failure?.code).toBe(1);
+        expect(failure?.stderr).toMatch(
+          /^synth: cannot download https:\/\/\S+ \((EAI_AGAIN|ENOTFOUND|ENETUNREACH|ECONNREFUSED)\), and OUCHI_(K8S|HELM)_SCHEMAS is not set\. Without network, set OUCHI_(K8S|HELM)_SCHEMAS to a local copy of the pinned files \(it needs \S+; see the offline lines at the top of the README\), or connect to the network\.\n$/,
+        );
+        expect(existsSync(dist) ? readTreeBytes(dist) : undefined).toEqual(before);
+      });
+    });
+  },
+);

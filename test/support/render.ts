@@ -43,11 +43,11 @@ export function wave(object: any): number {
   return Number(object.metadata.annotations['argocd.argoproj.io/sync-wave']);
 }
 
-/** The Helm values an Application's chart is rendered with. */
+/** The Helm values a component's chart is rendered with. */
 export function valuesOf(site: SiteSpec, app: string): any {
-  const registration = buildPlatform(site).platform.applications.find((r) => r.name === app);
-  if (registration?.helm === undefined) throw new Error(`${app} has no chart`);
-  return registration.helm.values;
+  const component = buildPlatform(site).platform.components.find((c) => c.name === app);
+  if (component?.spec.chart === undefined) throw new Error(`${app} has no chart`);
+  return component.spec.chart.values;
 }
 
 /** The rendered objects of one Application folder, by `Kind/name`. */

@@ -71,12 +71,21 @@ describe('site checks', () => {
     ]);
   });
 
-  it('reports a DNS resolver outside the subnet, naming its index', () => {
-    const site = edited((s) => (s.network.dns = ['192.168.10.1', '192.168.99.53']));
-    expect(checkAddresses(site)).toEqual([
+  it('accepts DNS resolvers outside the subnet, and refuses one in the DHCP range or not unicast', () => {
+    expect(checkAddresses(edited((s) => (s.network.dns = ['1.1.1.1', '192.168.99.53'])))).toEqual([]);
+    // A resolver on a LoadBalancer IP (a DNS server in the cluster) is fine; a DHCP lease is not.
+    expect(checkAddresses(edited((s) => (s.network.dns = ['192.168.10.201'])))).toEqual([]);
+    expect(
+      checkAddresses(edited((s) => (s.network.dns = ['192.168.10.1', '192.168.10.120', '127.0.0.53']))),
+    ).toEqual([
       {
         path: 'network.dns[1]',
-        message: '192.168.99.53 is not a host address of network.subnet 192.168.10.0/24',
+        message:
+          '192.168.10.120 lies inside maas.dhcpRange 192.168.10.100-192.168.10.149; static addresses must be outside every range',
+      },
+      {
+        path: 'network.dns[2]',
+        message: '127.0.0.53 is a loopback address (127.0.0.0/8), which never leaves the host',
       },
     ]);
   });

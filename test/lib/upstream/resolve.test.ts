@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crdPin, readCrdLock } from '../../../lib/upstream/locks';
+import { absoluteMirrorEnv, crdPin, mirrorFor, readCrdLock } from '../../../lib/upstream/locks';
 import { cachePath, resolvePinned, sha256, UpstreamError } from '../../../lib/upstream/resolve';
 import { resolveCrdSources } from '../../../lib/validate/sources';
 import { withTempDirAsync } from '../../support/site';
@@ -102,7 +102,7 @@ describeWithMirror('CRD download path (loopback server serving the mirror)', () 
       await expect(
         resolvePinned(pin, { cache, fetch: redirectTo(base), mirrorVar: 'OUCHI_CRD_MIRROR' }),
       ).rejects.toThrow(
-        /^cannot download .*: fetch failed\. Without network, set OUCHI_CRD_MIRROR to a local copy\.$/,
+        /^cannot download \S+ \(ECONNREFUSED\), and OUCHI_CRD_MIRROR is not set\. Without network, set OUCHI_CRD_MIRROR to a local copy of the pinned files \(it needs x\/missing\.yaml; see the offline lines at the top of the README\), or connect to the network\.$/,
       );
     });
   });
@@ -118,5 +118,90 @@ describeWithMirror('CRD download path (loopback server serving the mirror)', () 
         { mirror: mirror!, mirrorVar: 'OUCHI_CRD_MIRROR' },
       ),
     ).rejects.toThrow(`OUCHI_CRD_MIRROR=${mirror} has no nope/x.yaml`);
+  });
+});
+
+describe('mirror variables', () => {
+  it('resolves a relative value against the working directory, for every kind and any OUCHI_*_MIRROR', () => {
+    const env = {
+      OUCHI_K8S_SCHEMAS: '../shared/k8s-schemas',
+      OUCHI_CHART_MIRROR: '../shared/charts',
+      OUCHI_CRD_MIRROR: '/abs/crds',
+      OUCHI_HELM_SCHEMAS: '',
+    };
+    expect(mirrorFor('k8s', env, '/work/clone')).toBe('/work/shared/k8s-schemas');
+    expect(mirrorFor('OUCHI_CHART_MIRROR', env, '/work/clone')).toBe('/work/shared/charts');
+    expect(mirrorFor('crds', env, '/work/clone')).toBe('/abs/crds');
+    expect(mirrorFor('helm', env, '/work/clone')).toBeUndefined();
+    expect(() => mirrorFor('OUCHI_E2E' as never, env)).toThrow(
+      'OUCHI_E2E is not a mirror variable (OUCHI_*_MIRROR or OUCHI_*_SCHEMAS)',
+    );
+  });
+
+  it('makes every mirror variable and OUCHI_CACHE absolute for a process in another directory', () => {
+    expect(
+      absoluteMirrorEnv(
+        {
+          OUCHI_CRD_MIRROR: '../shared/crds',
+          OUCHI_NEW_THING_MIRROR: 'mirrors/new',
+          OUCHI_K8S_SCHEMAS: '/abs/k8s',
+          OUCHI_CACHE: '.cache',
+          OUCHI_E2E: '1',
+          PATH: 'bin',
+        },
+        '/work/clone',
+      ),
+    ).toEqual({
+      OUCHI_CRD_MIRROR: '/work/shared/crds',
+      OUCHI_NEW_THING_MIRROR: '/work/clone/mirrors/new',
+      OUCHI_K8S_SCHEMAS: '/abs/k8s',
+      OUCHI_CACHE: '/work/clone/.cache',
+      OUCHI_E2E: '1',
+      PATH: 'bin',
+    });
+  });
+
+  it('says which variable names a mirror folder that does not exist', async () => {
+    await expect(
+      resolvePinned(
+        { url: 'https://example.invalid/a.yaml', sha256: '0'.repeat(64), mirrorPath: 'a/a.yaml' },
+        { mirror: '/nonexistent/shared/crds', mirrorVar: 'OUCHI_CRD_MIRROR' },
+      ),
+    ).rejects.toThrow(
+      'OUCHI_CRD_MIRROR=/nonexistent/shared/crds does not exist (needed for a/a.yaml); point OUCHI_CRD_MIRROR at a local copy of the pinned files, or unset it to download them',
+    );
+  });
+});
+
+describe('no mirror and a server that never answers (a loopback black hole)', () => {
+  it('gives up after the connect timeout, names the variable, and fails the other files of that host at once', async () => {
+    const sockets: Socket[] = [];
+    const hole = createTcpServer((socket) => sockets.push(socket));
+    await new Promise<void>((ok) => hole.listen(0, '127.0.0.1', ok));
+    const port = (hole.address() as AddressInfo).port;
+    // Every upstream URL goes to the black hole, as a network that drops packets would.
+    const toHole: typeof fetch = (input, init) =>
+      fetch(`http://127.0.0.1:${port}${new URL(String(input)).pathname}`, init);
+    const pin = (name: string) => ({
+      url: `https://raw.githubusercontent.com/none/none/v1/${name}.yaml`,
+      sha256: '0'.repeat(64),
+      mirrorPath: `x/${name}.yaml`,
+    });
+    try {
+      await withTempDirAsync(async (cache) => {
+        const options = { cache, fetch: toHole, mirrorVar: 'OUCHI_K8S_SCHEMAS', connectTimeoutMs: 300 };
+        await expect(resolvePinned(pin('first'), options)).rejects.toThrow(
+          /^cannot download \S+first\.yaml \(no answer\), and OUCHI_K8S_SCHEMAS is not set\. Without network, set OUCHI_K8S_SCHEMAS/,
+        );
+        await expect(resolvePinned(pin('second'), options)).rejects.toThrow(
+          /^cannot download \S+second\.yaml \(no answer\), and OUCHI_K8S_SCHEMAS is not set/,
+        );
+        // The second file was refused from what the first attempt learned: one connection in all.
+        expect(sockets).toHaveLength(1);
+      });
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      hole.close();
+    }
   });
 });
