@@ -10,7 +10,7 @@ import { MysqlCluster, type MysqlReplicas } from './lib/mysql-cluster';
 import { PlatformNamespace } from './lib/namespace';
 import { MOCO_ALERTS } from './lib/alert-rules';
 import { Component } from './lib/component';
-import type { Platform } from './lib/platform';
+import type { Platform, RenderPatch } from './lib/platform';
 
 export const MOCO_NAMESPACE = 'moco-system';
 
@@ -27,11 +27,35 @@ export interface MocoProps {
   readonly s3: S3Endpoint;
 }
 
-/** Pods MOCO adds to every cluster (agent, init, exporter) do not set the restricted securityContext. */
-const MOCO_POD_SECURITY = {
+/** The MySQL namespaces: what MOCO runs there passes baseline, and its backups cannot do better. */
+const MYSQL_POD_SECURITY = {
   level: 'baseline',
-  reason: 'MOCO adds agent and init containers without the restricted securityContext fields',
+  reason:
+    "MOCO's backup and restore Job Pods pass baseline, not restricted: a BackupPolicy's jobConfig has no securityContext field",
 } as const;
+
+/**
+ * The controller's container: the chart writes its securityContext without the two fields the
+ * restricted level needs, and has no value for them.
+ */
+const CONTROLLER_RESTRICTED: RenderPatch = {
+  kind: 'Deployment',
+  name: 'moco-controller',
+  reason: 'the chart hard-codes a securityContext without seccompProfile and capabilities.drop',
+  apply: (object) => {
+    const pod = (object as { spec: { template: { spec: PodSecurityFields } } }).spec.template.spec;
+    pod.securityContext = { ...pod.securityContext, seccompProfile: { type: 'RuntimeDefault' } };
+    for (const container of pod.containers) {
+      container.securityContext = { ...container.securityContext, capabilities: { drop: ['ALL'] } };
+    }
+  },
+};
+
+/** The fields of a pod spec the patch touches. */
+interface PodSecurityFields {
+  securityContext?: Record<string, unknown>;
+  containers: { securityContext?: Record<string, unknown> }[];
+}
 
 /**
  * MOCO and the site's MySQL clusters. The clusters and their backup policies are custom resources of
@@ -45,9 +69,10 @@ export class Moco extends Component<MocoValues> {
       name: 'moco',
       description: 'MySQL operator: semi-synchronous clusters with backups to S3; the site’s clusters',
       project: 'data',
-      namespace: { name: MOCO_NAMESPACE, podSecurity: MOCO_POD_SECURITY },
+      namespace: { name: MOCO_NAMESPACE },
       chart: {
         chart: charts.moco,
+        patches: [CONTROLLER_RESTRICTED],
         values: {
           replicaCount: 2,
           resources: resources('100m', '64Mi', { cpu: '500m', memory: '256Mi' }),
@@ -74,7 +99,7 @@ export class Moco extends Component<MocoValues> {
     const site = platform.site;
     const namespaces = [...new Set(site.databases.mysql.map((db) => db.namespace))];
     for (const ns of namespaces) {
-      new PlatformNamespace(this.folder, { name: ns, team: 'data', podSecurity: MOCO_POD_SECURITY });
+      new PlatformNamespace(this.folder, { name: ns, team: 'data', podSecurity: MYSQL_POD_SECURITY });
     }
     this.clusters = site.databases.mysql.map(
       (db) =>

@@ -102,6 +102,11 @@ export function alertmanagerService(alertmanager: VmAlertmanager): ServiceAddres
 
 export interface VictoriaMetricsValues {
   readonly crds: { readonly enabled: boolean };
+  /**
+   * The operator's environment. `VM_ENABLESTRICTSECURITY=true` makes every Pod it creates from a
+   * VMCluster, VMAgent, VMAlert or VMAlertmanager pass the restricted Pod Security level.
+   */
+  readonly env: readonly { readonly name: string; readonly value: string }[];
   /** The operator's pod: the chart's default sets no seccomp profile, which restricted requires. */
   readonly podSecurityContext: {
     readonly enabled: boolean;
@@ -147,6 +152,7 @@ export class VictoriaMetrics extends Component<VictoriaMetricsValues> implements
         chart: charts['victoria-metrics-operator'],
         values: {
           crds: { enabled: true },
+          env: [{ name: 'VM_ENABLESTRICTSECURITY', value: 'true' }],
           podSecurityContext: {
             enabled: true,
             runAsNonRoot: true,

@@ -1,12 +1,14 @@
 /**
- * PodSecurity admission, checked before anything is applied: every Pod template in the manifests is
- * held to the `enforce` level of its namespace, read from the Namespace objects of the same set, with
- * the controls of pod-security-controls.ts at the policy version the API server would evaluate. A
- * Pod the API server would refuse leaves its app unhealthy and every later sync wave waiting, so each
+ * PodSecurity admission, checked before anything is applied: every Pod template in the manifests,
+ * and every Pod an operator would make from a custom resource of the set (operator-pods.ts), is held
+ * to the `enforce` level of its namespace, read from the Namespace objects of the same set, with the
+ * controls of pod-security-controls.ts at the policy version the API server would evaluate. A Pod
+ * the API server would refuse leaves its app unhealthy and every later sync wave waiting, so each
  * refusal is found here, naming the app, the object, the control, the field and the fix.
  */
-import { describeObject, type Manifest, type ManifestObject } from '../manifest/types';
 import { obj, podSpecOf, str, type Json } from '../manifest/json';
+import { describeObject, type Manifest, type ManifestObject } from '../manifest/types';
+import { operatorPodFix, operatorPods, type OperatorPod } from '../manifest/operator-pods';
 import {
   CONTROLS,
   type Control,
@@ -139,7 +141,17 @@ export interface LabelProblem extends ProblemBase {
   readonly fallback: string;
 }
 
-export type PodSecurityProblem = ControlProblem | UnknownLevelProblem | LabelProblem;
+/**
+ * A custom resource whose operator makes Pods that ouchi does not model, in a namespace whose level
+ * is not privileged: its Pods are unchecked, which this reports rather than passing them silently.
+ */
+export interface UnmodelledProblem extends ProblemBase {
+  readonly kind: 'unmodelled';
+  readonly operator: string;
+  readonly namespace?: string;
+}
+
+export type PodSecurityProblem = ControlProblem | UnknownLevelProblem | LabelProblem | UnmodelledProblem;
 
 export interface PodSecurityOptions {
   /** The cluster's version (`v1.33.4`): the policy version of an unlabelled or newer-labelled namespace. */
@@ -210,7 +222,43 @@ function metadataAt(object: ManifestObject, path: string): Json {
   return path.split('.').reduce<Json>((at, key) => obj(at[key]), object);
 }
 
-/** Every problem as structured data, in manifest order, each workload's controls in upstream order. */
+/** A Pod to hold to its namespace's level: a workload's template or an operator-made Pod. */
+interface PodToCheck {
+  readonly app: string;
+  readonly object: string;
+  readonly namespace?: string;
+  readonly view: PodView;
+  /** The fix of a violation; the control's own fix when undefined. */
+  readonly fixOf?: (violation: ControlViolation) => string;
+}
+
+function workloadPod(m: Manifest): PodToCheck | undefined {
+  const pod = podSpecOf(m.object);
+  if (!pod) return undefined;
+  const [spec, specPath] = pod;
+  const metadataPath = metadataPathOf(specPath);
+  return {
+    app: appOf(m.file),
+    object: describeObject(m.object),
+    namespace: str(m.object.metadata?.namespace),
+    view: { spec, specPath, metadata: metadataAt(m.object, metadataPath), metadataPath },
+  };
+}
+
+function operatorMadePod(pod: OperatorPod): PodToCheck {
+  return {
+    app: appOf(pod.source.file),
+    object: pod.object,
+    namespace: pod.namespace,
+    view: { spec: pod.spec, specPath: 'spec', metadata: pod.metadata, metadataPath: 'metadata' },
+    fixOf: (v) => operatorPodFix(pod, v),
+  };
+}
+
+/**
+ * Every problem as structured data, in manifest order (an operator's Pods right after their CR),
+ * each Pod's controls in upstream order.
+ */
 export function podSecurityProblems(
   manifests: readonly Manifest[],
   options: PodSecurityOptions,
@@ -218,26 +266,20 @@ export function podSecurityProblems(
   const target = kubernetesMinor(options.kubernetesVersion);
   const { policies, problems } = namespacePolicies(manifests, target);
   const found: PodSecurityProblem[] = [...problems];
-  for (const m of manifests) {
-    const pod = podSpecOf(m.object);
-    if (!pod) continue;
-    const [spec, specPath] = pod;
-    const app = appOf(m.file);
-    const object = describeObject(m.object);
-    const namespace = str(m.object.metadata?.namespace);
+  const made = operatorPods(manifests);
+  const check = (p: PodToCheck): void => {
+    const { app, object, namespace } = p;
     if (namespace === undefined) {
       found.push({ kind: 'unknown-level', app, object, fix: 'set metadata.namespace' });
-      continue;
+      return;
     }
     const policy = policies.get(namespace);
     if (!policy) {
       const fix = `create Namespace ${namespace} with a ${ENFORCE_LABEL} label in one app, or move the object to a namespace that has one`;
       found.push({ kind: 'unknown-level', app, object, namespace, fix });
-      continue;
+      return;
     }
-    const metadataPath = metadataPathOf(specPath);
-    const view = { spec, specPath, metadata: metadataAt(m.object, metadataPath), metadataPath };
-    for (const violation of evaluate(view, policy.level, policy.version)) {
+    for (const violation of evaluate(p.view, policy.level, policy.version)) {
       found.push({
         kind: 'control',
         app,
@@ -246,6 +288,25 @@ export function podSecurityProblems(
         level: policy.level,
         version: versionName(policy.version),
         ...violation,
+        fix: p.fixOf?.(violation) ?? violation.fix,
+      });
+    }
+  };
+  for (const m of manifests) {
+    const workload = workloadPod(m);
+    if (workload) check(workload);
+    for (const pod of made.pods.filter((p) => p.source === m)) check(operatorMadePod(pod));
+    for (const u of made.unmodelled.filter((x) => x.source === m)) {
+      const namespace = str(m.object.metadata?.namespace);
+      const level = namespace === undefined ? undefined : policies.get(namespace)?.level;
+      if (level === 'privileged') continue;
+      found.push({
+        kind: 'unmodelled',
+        app: appOf(m.file),
+        object: describeObject(m.object),
+        operator: u.operator,
+        namespace,
+        fix: `model its Pods in lib/checks/operator-pods/, or put it in a namespace with the privileged level, with its reason`,
       });
     }
   }
@@ -268,6 +329,8 @@ export function formatPodSecurityProblem(p: PodSecurityProblem): string {
         : `${p.app}: ${p.object} is in namespace ${p.namespace}, which no Namespace among the manifests creates, so its pod-security level is unknown: ${p.fix}`;
     case 'label':
       return `${p.app}: ${p.object} label ${p.label}="${p.value}" is not valid, so the API server uses ${p.fallback}: ${p.fix}`;
+    case 'unmodelled':
+      return `${p.app}: ${p.object} makes Pods through ${p.operator} that ouchi does not model, so their pod security is unchecked: ${p.fix}`;
   }
 }
 

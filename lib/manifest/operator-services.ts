@@ -33,8 +33,8 @@ export const VM_PORTS = {
   vmalertmanager: 9093,
 } as const;
 export type VmComponent = keyof typeof VM_PORTS;
-const VMSTORAGE_INSERT_PORT = 8400;
-const VMSTORAGE_SELECT_PORT = 8401;
+export const VMSTORAGE_INSERT_PORT = 8400;
+export const VMSTORAGE_SELECT_PORT = 8401;
 
 /** The operator names a component's Service `<component>-<CR name>`. */
 export function vmServiceName(component: VmComponent, crName: string): string {

@@ -774,3 +774,100 @@ describe('checkPodSecurity', () => {
     ]);
   });
 });
+
+describe('Pods that operators make from custom resources', () => {
+  const vmcluster = (ns = 'monitoring'): Manifest => ({
+    file: 'victoria-metrics-config/vmcluster-ouchi.yaml',
+    object: {
+      apiVersion: 'operator.victoriametrics.com/v1beta1',
+      kind: 'VMCluster',
+      metadata: { name: 'ouchi', namespace: ns },
+      spec: { vmstorage: { replicaCount: 2 } },
+    },
+  });
+
+  it('are held to their namespace’s level, right after their CR, naming the app, the Pod, the control and the setting', () => {
+    const hostPID = pod((s) => (s.hostPID = true)).spec;
+    const before = workload(
+      'Deployment',
+      'monitoring',
+      'before',
+      'victoria-metrics/deployment-before.yaml',
+      hostPID,
+    );
+    const after = workload(
+      'Deployment',
+      'monitoring',
+      'after',
+      'victoria-metrics/deployment-after.yaml',
+      hostPID,
+    );
+    const hostPIDMessage = (name: string) =>
+      `victoria-metrics: Deployment monitoring/${name} violates restricted "hostNamespaces" (spec.template.spec.hostPID=true): leave hostNetwork, hostPID and hostIPC unset or false, or give the namespace a lower pod-security level, with its reason`;
+    expect(checkPodSecurity([restrictedNs('monitoring'), before, vmcluster(), after], target)).toEqual([
+      hostPIDMessage('before'),
+      ...['allowPrivilegeEscalation', 'capabilities', 'runAsNonRoot', 'seccompProfile'].map(
+        (control) =>
+          `victoria-metrics-config: VMCluster monitoring/ouchi (vmstorage Pod, made by the VictoriaMetrics operator) violates restricted "${control}" (${
+            {
+              allowPrivilegeEscalation:
+                'spec.containers[vmstorage].securityContext.allowPrivilegeEscalation unset',
+              capabilities: 'spec.containers[vmstorage].securityContext.capabilities.drop unset',
+              runAsNonRoot: 'spec.containers[vmstorage].securityContext.runAsNonRoot unset',
+              seccompProfile: 'spec.containers[vmstorage].securityContext.seccompProfile.type unset',
+            }[control]
+          }): set VM_ENABLESTRICTSECURITY=true on the VictoriaMetrics operator (chart value env) or spec.useStrictSecurity: true (or spec.vmstorage.useStrictSecurity: true) in the VMCluster`,
+      ),
+      hostPIDMessage('after'),
+    ]);
+  });
+
+  it('give the structured form, and pass a namespace whose level admits them', () => {
+    const [first] = podSecurityProblems([restrictedNs('monitoring'), vmcluster()], target);
+    expect(first).toEqual({
+      kind: 'control',
+      app: 'victoria-metrics-config',
+      object: 'VMCluster monitoring/ouchi (vmstorage Pod, made by the VictoriaMetrics operator)',
+      namespace: 'monitoring',
+      level: 'restricted',
+      version: 'v1.33',
+      control: 'allowPrivilegeEscalation',
+      id: 'allowPrivilegeEscalation',
+      containers: ['vmstorage'],
+      fields: [
+        {
+          path: 'spec.containers[vmstorage].securityContext.allowPrivilegeEscalation',
+          container: 'vmstorage',
+        },
+      ],
+      fix: 'set VM_ENABLESTRICTSECURITY=true on the VictoriaMetrics operator (chart value env) or spec.useStrictSecurity: true (or spec.vmstorage.useStrictSecurity: true) in the VMCluster',
+    });
+    const baseline = namespace('monitoring', 'monitoring/ns.yaml', {
+      'pod-security.kubernetes.io/enforce': 'baseline',
+    });
+    expect(checkPodSecurity([baseline, vmcluster()], target)).toEqual([]);
+  });
+
+  it('say when their namespace’s level is unknown', () => {
+    expect(checkPodSecurity([vmcluster('nowhere')], target)).toEqual([
+      'victoria-metrics-config: VMCluster nowhere/ouchi (vmstorage Pod, made by the VictoriaMetrics operator) is in namespace nowhere, which no Namespace among the manifests creates, so its pod-security level is unknown: create Namespace nowhere with a pod-security.kubernetes.io/enforce label in one app, or move the object to a namespace that has one',
+    ]);
+  });
+
+  it('are reported as unchecked when their kind is not modelled, unless the namespace is privileged', () => {
+    const logs = (ns: string): Manifest => ({
+      file: 'logs/vlsingle-l.yaml',
+      object: {
+        apiVersion: 'operator.victoriametrics.com/v1',
+        kind: 'VLSingle',
+        metadata: { name: 'l', namespace: ns },
+      },
+    });
+    const privileged = namespace('open', 'open/ns.yaml', {
+      'pod-security.kubernetes.io/enforce': 'privileged',
+    });
+    expect(checkPodSecurity([restrictedNs('logs'), privileged, logs('logs'), logs('open')], target)).toEqual([
+      'logs: VLSingle logs/l makes Pods through the VictoriaMetrics operator that ouchi does not model, so their pod security is unchecked: model its Pods in lib/checks/operator-pods/, or put it in a namespace with the privileged level, with its reason',
+    ]);
+  });
+});
