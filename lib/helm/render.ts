@@ -13,6 +13,7 @@ import { sortKeys } from '../output/yaml';
 import type { ChartLock, ChartLockEntry } from '../upstream/locks';
 import { currentPlatform, resolveHelm, type HelmBinary } from './binary';
 import { resolveChart, type ChartSourceOptions } from './chart-source';
+import { UpstreamError } from '../upstream/resolve';
 import { readTarMember } from '../upstream/tar';
 import { parse } from 'yaml';
 import { helmTemplate, HelmTemplateError, parseRendered, type RenderedObject } from './template';
@@ -133,7 +134,11 @@ export class ChartRenderer {
       cache: this.options.downloadCache,
       fetch: this.options.fetch,
     };
-    const [helm, chart] = await Promise.all([this.binary(), resolveChart(entry, sourceOptions)]);
+    // Which Application needed the chart is the first thing a reader of the error wants to know.
+    const chart = await resolveChart(entry, sourceOptions).catch((e: unknown) => {
+      throw new UpstreamError(`${request.app}: ${(e as Error).message}`);
+    });
+    const helm = await this.binary();
     let text: string;
     try {
       text = await helmTemplate(
