@@ -36,20 +36,6 @@ export function fileNameOf(object: ManifestObject, appNamespace?: string): strin
   return `${safe(String(object.kind))}-${ns}${safe(String(object.metadata?.name))}.yaml`;
 }
 
-/**
- * A copy without null fields: Helm prints `annotations:` for an empty map, which the API server and
- * Argo CD read as absent, and which would fail strict validation as written.
- */
-export function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== null)
-      .map(([k, v]) => [k, withoutNulls(v)]),
-  );
-}
-
 function metadataOf(object: ManifestObject): Record<string, unknown> {
   if (object.metadata === undefined || typeof object.metadata !== 'object') object.metadata = {};
   return object.metadata as Record<string, unknown>;
@@ -87,8 +73,8 @@ export function prepareRelease(
   const objects: ManifestObject[] = [];
   const unused = new Map<string, ManifestObject[]>();
   for (const { source, object: original } of rendered.objects) {
-    // A fresh copy: the cached render is shared, and patches must not change it.
-    const object = withoutNulls(original) as ManifestObject;
+    // A copy of the top and its metadata: the cached render is shared (patches deep-copy their targets).
+    const object = { ...original, metadata: { ...(original.metadata ?? {}) } } as ManifestObject;
     const metadata = metadataOf(object);
     if (!isClusterScoped(object.apiVersion, object.kind, scopes) && typeof metadata.namespace !== 'string') {
       metadata.namespace = release.namespace;
@@ -119,7 +105,11 @@ export function prepareRelease(
         `${app}: the patch for ${patch.kind}${patch.name === undefined ? '' : ` ${patch.name}`} (${patch.reason}) matches no rendered object; the chart changed, so check whether the patch is still needed`,
       );
     }
-    for (const target of targets) patch.apply(target);
+    for (const target of targets) {
+      const at = objects.indexOf(target);
+      objects[at] = structuredClone(target);
+      patch.apply(objects[at]);
+    }
   }
   const manifests = objects.map((object) => ({
     file: `${app}/${fileNameOf(object, release.namespace)}`,

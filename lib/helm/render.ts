@@ -19,7 +19,7 @@ import { parse } from 'yaml';
 import { helmTemplate, HelmTemplateError, parseRendered, type RenderedObject } from './template';
 
 /** Bump when what is cached changes shape, so old entries are never read. */
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
 
 /** What one release renders to. */
 export interface RenderedRelease {

@@ -50,7 +50,24 @@ export interface RenderedObject {
   readonly object: Record<string, unknown>;
 }
 
-/** The objects of `helm template`'s output, each with its `# Source:` template; empty documents dropped. */
+/**
+ * A copy without null fields: Helm prints `annotations:` for an empty map, which the API server and
+ * Argo CD read as absent, and which would fail strict validation as written.
+ */
+export function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, withoutNulls(v)]),
+  );
+}
+
+/**
+ * The objects of `helm template`'s output, each with its `# Source:` template; empty documents and
+ * null fields dropped.
+ */
 export function parseRendered(text: string, where: string): RenderedObject[] {
   const objects: RenderedObject[] = [];
   for (const doc of parseAllDocuments(text)) {
@@ -67,7 +84,7 @@ export function parseRendered(text: string, where: string): RenderedObject[] {
     // Helm writes `# Source: <template>` first in every document; the parser hangs it on the contents.
     const comments = `${doc.commentBefore ?? ''}\n${doc.contents?.commentBefore ?? ''}`;
     const source = /Source: (\S+)/.exec(comments)?.[1] ?? '';
-    objects.push({ source, object: value as Record<string, unknown> });
+    objects.push({ source, object: withoutNulls(value) as Record<string, unknown> });
   }
   return objects;
 }

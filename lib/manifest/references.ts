@@ -411,7 +411,12 @@ const READERS: Readonly<Record<string, Reader>> = {
 };
 
 /** The references one manifest makes. */
-export function referencesOf(o: ManifestObject): Reference[] {
+/** The split, the needs and the reference check all ask; objects are not changed once built. */
+const referenceCache = new WeakMap<ManifestObject, readonly Reference[]>();
+
+export function referencesOf(o: ManifestObject): readonly Reference[] {
+  const cached = referenceCache.get(o);
+  if (cached !== undefined) return cached;
   const { namespace } = meta(o);
   const spec = obj(o.spec);
   const refs: Reference[] = [];
@@ -419,8 +424,10 @@ export function referencesOf(o: ManifestObject): Reference[] {
     refs.push({ target: { kind: 'Namespace', namespace: '', name: namespace }, field: 'metadata.namespace' });
   const pod = podSpecOf(o);
   if (pod) refs.push(...podReferences(pod[0], pod[1], namespace));
-  refs.push(...storageClassReferences(o.spec, 'spec'));
+  // A CRD's schema names `storageClassName` properties; it references nothing itself.
+  if (o.kind !== 'CustomResourceDefinition') refs.push(...storageClassReferences(o.spec, 'spec'));
   const read = Object.hasOwn(READERS, String(o.kind)) ? READERS[String(o.kind)] : undefined;
   if (read) refs.push(...read(spec, namespace, o));
+  referenceCache.set(o, refs);
   return refs;
 }

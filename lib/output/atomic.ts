@@ -4,7 +4,16 @@
  * writeTreeAtomically writes a whole directory tree or replaces nothing: files go to a temporary sibling directory, which
  * is then renamed over the target. A failure at any point leaves the previous target untouched.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** Writes one file through a temporary sibling and a rename, creating its folder. */
@@ -25,7 +34,30 @@ export interface TreeFile {
   readonly content: string | Buffer;
 }
 
-export function writeTreeAtomically(target: string, files: readonly TreeFile[]): void {
+/** Every file below `dir`, as `/`-separated paths relative to it. */
+function filesBelow(dir: string, prefix = ''): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesBelow(path, `${prefix}${name}/`) : [`${prefix}${name}`];
+  });
+}
+
+/** True when `target` holds exactly these files with exactly these bytes. */
+export function treeHolds(target: string, files: readonly TreeFile[]): boolean {
+  if (!existsSync(target)) return false;
+  const present = filesBelow(target);
+  if (present.length !== files.length) return false;
+  const wanted = new Set(files.map((f) => f.path));
+  if (present.some((p) => !wanted.has(p))) return false;
+  return files.every((f) => readFileSync(join(target, f.path)).equals(Buffer.from(f.content)));
+}
+
+/**
+ * Replaces `target` with exactly `files`; returns false, touching nothing, when it already holds
+ * them (an unchanged synth rewrites no file, so editors, git and file watchers see no change).
+ */
+export function writeTreeAtomically(target: string, files: readonly TreeFile[]): boolean {
+  if (treeHolds(target, files)) return false;
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });
   const stamp = `${process.pid}-${Date.now()}`;
@@ -62,4 +94,5 @@ export function writeTreeAtomically(target: string, files: readonly TreeFile[]):
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+  return true;
 }
