@@ -8,7 +8,7 @@
  * gRPC; Contour serves one protocol per host and port) and the Dex client secret.
  */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from '../imports/k8s';
 import { stringify } from 'yaml';
 import { ARGOCD_NAMESPACE, configAppName, fqdn } from '../lib/naming';
 import type { SiteSpec } from '../lib/site/schema';

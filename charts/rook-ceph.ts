@@ -19,7 +19,7 @@ import {
   CephObjectStoreSpecGatewayResourcesLimits,
   CephObjectStoreSpecGatewayResourcesRequests,
 } from '../imports/ceph.rook.io';
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from '../imports/k8s';
 import { CEPH_DASHBOARD_SERVICE, rgwServiceName } from '../lib/checks/operator-services';
 import { inClusterUrl } from '../lib/checks/service-urls';
 import { configAppName } from '../lib/naming';

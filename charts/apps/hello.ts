@@ -10,7 +10,7 @@
  * - a VMServiceScrape, so VMAgent scrapes its /metrics.
  */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from '../../imports/k8s';
 import { VmServiceScrape } from '../../imports/operator.victoriametrics.com';
 import { Expose } from '../lib/expose';
 import { quantities, resources } from '../lib/k8s-types';

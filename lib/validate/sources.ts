@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   crdPin,
+  type K8sSchemaLockEntry,
   mirrorFor,
   MIRROR_VARS,
   readCrdLock,
@@ -58,7 +59,16 @@ export interface CrdSchemaFile {
   readonly kinds: readonly CrdKindSchema[];
 }
 
+/** Written by `npm run crds` beside crd-schemas.json: the kinds without schemas. */
+export interface CrdKindsFile {
+  readonly lockSha256: string;
+  /** The Kubernetes definitions imports/k8s.ts was generated from. */
+  readonly bindings: { readonly version: string; readonly sha256: string };
+  readonly kinds: readonly Omit<CrdKindSchema, 'schema'>[];
+}
+
 export const CRD_SCHEMA_FILE = join('imports', 'crd-schemas.json');
+export const CRD_KINDS_FILE = join('imports', 'crd-kinds.json');
 
 export function gvkKey(apiVersion: string, kind: string): string {
   const slash = apiVersion.indexOf('/');
@@ -77,6 +87,18 @@ export function indexDefinitions(definitions: JsonObject): Map<string, string> {
     for (const g of gvks) index.set(`${g.group}/${g.version}/${g.kind}`, name);
   }
   return index;
+}
+
+/** The Kubernetes version imports/k8s.ts is generated from: the oldest validated one. */
+export function bindingsVersion(entries: readonly K8sSchemaLockEntry[]): K8sSchemaLockEntry {
+  const parts = (v: string) => v.replace(/^v/, '').split('.').map(Number);
+  const older = (a: K8sSchemaLockEntry, b: K8sSchemaLockEntry) => {
+    const [x, y] = [parts(a.version), parts(b.version)];
+    const i = x.findIndex((n, j) => n !== y[j]);
+    return i >= 0 && x[i] < y[i];
+  };
+  if (entries.length === 0) throw new Error('schemas.lock.json: kubernetes lists no version');
+  return entries.reduce((oldest, e) => (older(e, oldest) ? e : oldest));
 }
 
 /** Hash of the lock's content (not its formatting), recorded in crd-schemas.json to detect staleness. */
