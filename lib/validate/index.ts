@@ -1,6 +1,7 @@
 /**
  * Entry points of validation: build a validator from the pinned schemas (with the on-disk compile
- * cache), and read an existing dist/<site>/ tree back into manifests.
+ * cache and the memo of passed objects beside it), and read an existing dist/<site>/ tree back into
+ * manifests.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -9,11 +10,15 @@ import { repoRoot } from '../upstream/locks';
 import { CompileCache } from './compile-cache';
 import { defaultRules } from './rules';
 import { loadSchemaSet, type LoadSchemaOptions, type SchemaSet } from './sources';
+import { ValidationMemo } from './validation-memo';
 import { ManifestValidator, type Manifest, type ManifestObject, type ManifestRule } from './validator';
 
 export interface CreateValidatorOptions extends LoadSchemaOptions {
   readonly rules?: readonly ManifestRule[];
-  /** Directory of compiled validators; default `<root>/build/validator-cache`. `false` disables it. */
+  /**
+   * Directory of compiled validators, Kubernetes kind indexes and remembered passes; default
+   * `<root>/build/validator-cache`. `false` keeps all of them in memory.
+   */
   readonly cacheDir?: string | false;
 }
 
@@ -21,12 +26,13 @@ export async function createValidator(
   options: CreateValidatorOptions = {},
 ): Promise<{ validator: ManifestValidator; schemas: SchemaSet }> {
   const root = options.root ?? repoRoot();
-  const schemas = await loadSchemaSet({ ...options, root });
   const dir =
     options.cacheDir === false ? undefined : (options.cacheDir ?? join(root, 'build', 'validator-cache'));
+  const schemas = await loadSchemaSet({ ...options, root, cacheDir: dir ?? false });
   const validator = new ManifestValidator(schemas, {
     cache: new CompileCache({ dir }),
     rules: options.rules ?? defaultRules,
+    memo: new ValidationMemo(dir === undefined ? undefined : join(dir, 'passed-objects.txt')),
   });
   return { validator, schemas };
 }
