@@ -46,13 +46,25 @@ function walk(dir: string): string[] {
     });
 }
 
+/**
+ * The manifests a file already parsed elsewhere holds, when `text` is that file's exact text (a diff
+ * hands in the other side's files, so an unchanged file is not parsed again); undefined to parse it.
+ */
+export type KnownFile = (file: string, text: string) => readonly Manifest[] | undefined;
+
 /** Reads every YAML file of a synthesized tree; each document becomes one manifest. */
-export function readTree(dir: string): Manifest[] {
+export function readTree(dir: string, known?: KnownFile): Manifest[] {
   const manifests: Manifest[] = [];
   for (const path of walk(dir)) {
     if (!path.endsWith('.yaml')) continue;
     const file = relative(dir, path).split(sep).join('/');
-    for (const doc of parseAllDocuments(readFileSync(path, 'utf8'))) {
+    const text = readFileSync(path, 'utf8');
+    const reused = known?.(file, text);
+    if (reused !== undefined) {
+      manifests.push(...reused);
+      continue;
+    }
+    for (const doc of parseAllDocuments(text)) {
       if (doc.errors.length > 0)
         throw new Error(`${file}: YAML syntax: ${doc.errors[0].message.split('\n')[0]}`);
       const object = doc.toJS() as ManifestObject | null;
