@@ -4,7 +4,8 @@
  *
  * The base's code is transpiled with swc, not type-checked (that was the base's own CI's job), and
  * shares what the working tree already has: node_modules, the generated imports/ when both lock files
- * are the same, the compiled validators and their memo of passed objects, and the transpile cache.
+ * are the same, the working tree's compiled output of every file the base has unchanged, the compiled
+ * validators and their memo of passed objects, and the transpile cache.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -14,7 +15,7 @@ import { git, gitSucceeds } from '../gitops/git';
 import { toYaml } from '../output/yaml';
 import { type KnownFile, readTree } from '../validate';
 import type { Manifest } from '../validate/validator';
-import { transpileTree } from './transpile';
+import { buildPlan, transpileTree } from './transpile';
 
 export interface BaseTreeOptions {
   readonly root: string;
@@ -67,6 +68,25 @@ function builtAfter(sources: string, root: string): boolean {
   return readdirSync(sources)
     .filter((f) => f.endsWith('.ts'))
     .every((f) => statSync(join(sources, f)).mtimeMs <= built);
+}
+
+/**
+ * The working tree's compiled file for a base file that is the same in both, when build/ is current
+ * for it: git reports it unchanged since `commit`, and its source is older than the build stamp.
+ */
+function workingTreeBuild(root: string, commit: string): ((rel: string) => string | undefined) | undefined {
+  const stamp = join(root, 'build', '.fresh-build.stamp');
+  if (!existsSync(stamp)) return undefined;
+  const built = statSync(stamp).mtimeMs;
+  const outDir = buildPlan(root).outDir;
+  const changed = new Set(git(root, ['diff', '--name-only', '--no-renames', commit]).split('\n'));
+  return (rel) => {
+    const source = join(root, rel);
+    const js = join(root, outDir, rel.replace(/\.ts$/, '.js'));
+    if (changed.has(rel) || !existsSync(js) || !existsSync(source) || statSync(source).mtimeMs > built)
+      return undefined;
+    return js;
+  };
 }
 
 /**
@@ -133,7 +153,11 @@ export function startSynthAtRef(options: BaseTreeOptions): RefSynth {
         await transpileTree(checkout, { cacheDir: transpileCache });
         await run(checkout, process.execPath, ['build/cli/crds.js'], env, hint);
       }
-      await transpileTree(checkout, { cacheDir: transpileCache, skip });
+      await transpileTree(checkout, {
+        cacheDir: transpileCache,
+        skip,
+        reuse: workingTreeBuild(root, commit),
+      });
       // Same schemas, same compiled validators and memo of passes: share them.
       mkdirSync(join(root, 'build', 'validator-cache'), { recursive: true });
       symlinkSync(join(root, 'build', 'validator-cache'), join(checkout, 'build', 'validator-cache'));

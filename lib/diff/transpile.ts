@@ -5,11 +5,20 @@
  * layout (`build/<path>.js`), a fraction of the time; swc spreads the files over its threads.
  *
  * Outputs are cached by content (swc version, options and source), so a file that did not change
- * between two commits is transpiled once, whichever commit it came from.
+ * between two commits is transpiled once, whichever commit it came from; and a caller that has a
+ * build of the very same source (the working tree's, of a file the commit did not change) copies it.
  */
-import { transform, version as swcVersion, type Options } from '@swc/core';
+import type { Options } from '@swc/core';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomically } from '../output/atomic';
 
@@ -93,18 +102,44 @@ export interface TranspileResult {
   readonly files: number;
   /** Files whose output came from the cache. */
   readonly cached: number;
+  /** Files whose output was copied from an existing build (`reuse`). */
+  readonly reused: number;
+}
+
+export interface TranspileOptions {
+  readonly cacheDir?: string;
+  /** Top-level folders left out (their output is provided otherwise). */
+  readonly skip?: readonly string[];
+  /**
+   * A compiled file to copy instead of transpiling `rel`, when one is known to come from the same
+   * source (the working tree's own build of an unchanged file); undefined to transpile.
+   */
+  readonly reuse?: (rel: string) => string | undefined;
 }
 
 /** Transpiles every file of the plan into `<checkout>/<outDir>/`, reusing cached outputs. */
 export async function transpileTree(
   checkout: string,
-  options: { readonly cacheDir?: string; readonly skip?: readonly string[] } = {},
+  options: TranspileOptions = {},
 ): Promise<TranspileResult> {
   const plan = buildPlan(checkout, options.skip);
-  const optionsKey = `${swcVersion}\0${JSON.stringify(plan.swc)}`;
   let cached = 0;
+  let reused = 0;
+  const outOf = (rel: string) => join(checkout, plan.outDir, rel.replace(/\.ts$/, '.js'));
+  const toTranspile = plan.files.filter((rel) => {
+    const built = options.reuse?.(rel);
+    if (built === undefined) return true;
+    mkdirSync(dirname(outOf(rel)), { recursive: true });
+    copyFileSync(built, outOf(rel));
+    reused++;
+    return false;
+  });
+  if (toTranspile.length === 0) return { files: plan.files.length, cached, reused };
+  // Loaded only when there is something to transpile (its native binding takes a while).
+  const { transform, version: swcVersion } = await import('@swc/core');
+  const optionsKey = `${swcVersion}\0${JSON.stringify(plan.swc)}`;
   await Promise.all(
-    plan.files.map(async (rel) => {
+    toTranspile.map(async (rel) => {
       const source = readFileSync(join(checkout, rel), 'utf8');
       const key = createHash('sha256').update(optionsKey).update('\0').update(source).digest('hex');
       const entry = options.cacheDir === undefined ? undefined : join(options.cacheDir, `${key}.js`);
@@ -120,10 +155,10 @@ export async function transpileTree(
         }
         if (entry !== undefined) writeFileAtomically(entry, code);
       }
-      const out = join(checkout, plan.outDir, rel.replace(/\.ts$/, '.js'));
+      const out = outOf(rel);
       mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, code);
     }),
   );
-  return { files: plan.files.length, cached };
+  return { files: plan.files.length, cached, reused };
 }

@@ -84,18 +84,29 @@ describe('transpileTree', () => {
       const checkout = join(dir, 'checkout');
       const cacheDir = join(dir, 'cache');
       write(checkout, CHECKOUT);
-      expect(await transpileTree(checkout, { cacheDir })).toEqual({ files: 3, cached: 0 });
+      expect(await transpileTree(checkout, { cacheDir })).toEqual({ files: 3, cached: 0, reused: 0 });
       const out = execFileSync(process.execPath, [join(checkout, 'build', 'cli', 'main.js')], {
         encoding: 'utf8',
       });
       // useDefineForClassFields: false, as tsconfig says: the subclass's declaration keeps Base's value.
       expect(out).toBe('hello ouchi calm\n');
-      expect(await transpileTree(checkout, { cacheDir })).toEqual({ files: 3, cached: 3 });
+      expect(await transpileTree(checkout, { cacheDir })).toEqual({ files: 3, cached: 3, reused: 0 });
 
       // Another commit changes one file: only that one is transpiled again.
       write(checkout, { 'lib/options.ts': 'export interface Options { readonly name: string; x?: 1 }\n' });
-      expect(await transpileTree(checkout, { cacheDir })).toEqual({ files: 3, cached: 2 });
+      expect(await transpileTree(checkout, { cacheDir })).toEqual({ files: 3, cached: 2, reused: 0 });
       expect(readFileSync(join(checkout, 'build', 'lib', 'options.js'), 'utf8')).not.toContain('interface');
+    }));
+
+  it('copies a build the caller vouches for instead of transpiling, and transpiles the rest', () =>
+    withTempDirAsync(async (dir) => {
+      write(dir, CHECKOUT);
+      write(dir, { 'elsewhere/options.js': '"use strict"; // built elsewhere from the same source\n' });
+      const reuse = (rel: string) =>
+        rel === 'lib/options.ts' ? join(dir, 'elsewhere', 'options.js') : undefined;
+      expect(await transpileTree(dir, { reuse })).toEqual({ files: 3, cached: 0, reused: 1 });
+      expect(readFileSync(join(dir, 'build', 'lib', 'options.js'), 'utf8')).toContain('built elsewhere');
+      expect(readFileSync(join(dir, 'build', 'lib', 'greeting.js'), 'utf8')).toContain('class Greeting');
     }));
 
   it('names the file swc cannot transpile', () =>
