@@ -7,7 +7,7 @@
  * The folder also holds the two argocd-server Services (web and gRPC; Contour serves one protocol per
  * host and port), their routes, and the Dex client secret.
  */
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from '../imports/k8s';
 import { stringify } from 'yaml';
 import { ARGOCD_NAMESPACE, fqdn } from '../lib/naming';
 import type { SiteSpec } from '../lib/site/schema';

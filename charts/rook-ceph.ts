@@ -18,7 +18,7 @@ import {
   CephObjectStoreSpecGatewayResourcesLimits,
   CephObjectStoreSpecGatewayResourcesRequests,
 } from '../imports/ceph.rook.io';
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from '../imports/k8s';
 import { CEPH_DASHBOARD_SERVICE, rgwServiceName } from '../lib/manifest/operator-services';
 import { checkCeph } from '../lib/site/checks';
 import type { SiteSpec } from '../lib/site/schema';

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { resolveInside } from '../lib/output/inside';
 import { synthesize } from '../charts/synth';
-import { readBaseDist, synthesizeAtRef } from '../lib/diff/base-tree';
+import { knownFiles, readBaseDist, readSide, startSynthAtRef } from '../lib/diff/base-tree';
 import { diffManifests, renderComment, renderFull } from '../lib/diff/manifest-diff';
 import { loadSite } from '../lib/site/load';
 import { repoRoot } from '../lib/upstream/locks';
@@ -37,12 +37,20 @@ export async function diffCommand(argv: readonly string[], root = repoRoot()): P
       ? join(root, 'build', 'manifest-diff.md')
       : resolveInside(root, outFlag, '--out', process.cwd());
   const headRef = stringFlag(args, 'head');
-  const headManifests =
-    headRef !== undefined
-      ? synthesizeAtRef({ root, ref: headRef, siteFile })
-      : (await synthesize({ siteFile: sitePath, root, write: false })).manifests;
+  const baseSide = baseDist !== undefined ? undefined : startSynthAtRef({ root, ref: base!, siteFile });
+  const headSide = headRef === undefined ? undefined : startSynthAtRef({ root, ref: headRef, siteFile });
+  // Failures are reported by Promise.all below; until then they must not count as unhandled.
+  for (const side of [baseSide, headSide]) side?.tree.catch(() => undefined);
+  // The base synthesizes in a process of its own: let it start before this one works on the head.
+  await baseSide?.spawned;
+  const [baseTree, head] = await Promise.all([
+    baseSide?.tree,
+    headSide?.tree ?? synthesize({ siteFile: sitePath, root, write: false }),
+  ]);
+  const headManifests = typeof head === 'object' ? head.manifests : readSide(head, undefined);
+  // Files the head has byte for byte are taken from it, not parsed again.
   const baseManifests =
-    baseDist !== undefined ? readBaseDist(baseDist) : synthesizeAtRef({ root, ref: base!, siteFile });
+    baseSide === undefined ? readBaseDist(baseDist!) : readSide(baseTree, knownFiles(headManifests));
   const apps = diffManifests(baseManifests, headManifests);
   const options = {
     base: base ?? baseDist!,

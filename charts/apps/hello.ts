@@ -9,7 +9,7 @@
  * - a Service, published at `hello.<domain>` through `Expose` (HTTPProxy, Certificate, DNSEndpoint);
  * - a scrape target, so VMAgent scrapes its /metrics (the platform writes the VMServiceScrape).
  */
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from '../../imports/k8s';
 import { serviceRef, type ServiceRef } from '../../lib/manifest/refs';
 import { Component } from '../lib/component';
 import { Expose } from '../lib/expose';

@@ -4,7 +4,7 @@
  * a Ceph S3 bucket claimed through an ObjectBucketClaim, with the claim's Secret as credentials.
  */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from '../../imports/k8s';
 import {
   BackupPolicy,
   BackupPolicySpecJobConfigMaxMemory,

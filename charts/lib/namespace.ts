@@ -3,7 +3,7 @@
  * Standard enforced by the API server. `restricted` is the default; anything lower needs a written reason.
  */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from '../../imports/k8s';
 import { LABELS } from '../../lib/naming';
 
 export const POD_SECURITY_ENFORCE = 'pod-security.kubernetes.io/enforce';

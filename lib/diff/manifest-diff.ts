@@ -5,7 +5,7 @@
  * limit; the full diff goes to a file for the artifact.
  */
 import { createTwoFilesPatch } from 'diff';
-import { toYaml } from '../output/yaml';
+import { sortKeys, toYaml } from '../output/yaml';
 import { describeObject, type Manifest, type ManifestObject } from '../manifest/types';
 
 /** GitHub's limit on a comment body. */
@@ -84,6 +84,11 @@ function patchOf(fileA: string, fileB: string, textA: string, textB: string): st
   );
 }
 
+/** Equal content; key order does not count (a parsed tree and a rendered one order keys differently). */
+function sameObject(a: ManifestObject, b: ManifestObject): boolean {
+  return a === b || JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+}
+
 /**
  * Object by object: matched by identity, so an object that moved to another file or Application
  * shows as one change ("moved from …"), not as a removal and an addition.
@@ -114,6 +119,8 @@ export function diffManifests(base: readonly Manifest[], head: readonly Manifest
         detail: toYaml(redacted(a.object)),
       });
     } else if (a !== undefined && b !== undefined) {
+      // Most objects did not change: tell so without rendering both sides as YAML.
+      if (a.file === b.file && sameObject(a.object, b.object)) continue;
       const textA = toYaml(redacted(a.object));
       const textB = toYaml(redacted(b.object));
       const sealed = isSealed(a.object) && isSealed(b.object) ? sealedSummary(a.object, b.object) : undefined;

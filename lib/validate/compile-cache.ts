@@ -1,15 +1,15 @@
 /**
  * Compiles JSON Schemas with Ajv once and caches the compiled validators: in memory for the process,
- * and on disk as one Ajv standalone module per set of schemas, so a cold process skips compilation.
+ * and on disk as one Ajv standalone module per schema (per kind and version), so a cold process skips
+ * compilation and loads only the validators of the kinds it checks.
  *
- * The schemas a synth needs are compiled together in one Ajv instance: Kubernetes kinds share most of
- * their definitions (PodSpec, ObjectMeta...), and one instance compiles each shared definition once.
- * Loading one bundle is several times faster than loading one module per kind, each with its own copy
- * of PodSpec. Entries are keyed by the hash of everything that determines the code: the schema
- * source hashes, the transform version and the Ajv options.
+ * Ajv itself is loaded only to compile (a cache miss): a module needs nothing of it but two small
+ * runtime helpers. One Ajv instance compiles every miss of a process, so definitions that kinds share
+ * (PodSpec, ObjectMeta...) are compiled once. Entries are keyed by the hash of everything that
+ * determines the code: the schema source hashes, the transform version and the Ajv options.
  */
-import Ajv, { type ErrorObject, type Options, type ValidateFunction } from 'ajv';
-import standaloneCode from 'ajv/dist/standalone';
+import type Ajv from 'ajv';
+import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,6 +18,9 @@ import { Script } from 'node:vm';
 import { writeFileAtomically } from '../output/atomic';
 
 export type { ErrorObject };
+
+/** Loads Ajv on demand, and gives the standalone modules their `require` (for Ajv's runtime helpers). */
+const load = createRequire(__filename);
 
 /** A compiled validator: returns the Ajv errors, empty when the value is valid. */
 export type CompiledValidator = (value: unknown) => ErrorObject[];
@@ -30,10 +33,10 @@ const AJV_OPTIONS: Options = {
 };
 
 /** Bump when the way schemas are transformed before compiling changes, so old disk entries are unused. */
-export const TRANSFORM_VERSION = '5';
+export const TRANSFORM_VERSION = '6';
 
 export interface CompileCacheOptions {
-  /** Directory for standalone validator bundles; undefined keeps the cache in memory only. */
+  /** Directory for standalone validator modules; undefined keeps the cache in memory only. */
   readonly dir?: string;
 }
 
@@ -53,13 +56,24 @@ function hash(text: string): string {
     .digest('hex');
 }
 
+/** What a process spent on validators, for the bench and tests. */
+export interface CompileStats {
+  /** Schemas compiled (cache misses). */
+  compiled: number;
+  /** Validators loaded from disk modules. */
+  loaded: number;
+  /** Milliseconds spent loading modules from disk (parse, code cache, evaluation). */
+  loadMs: number;
+  /** Milliseconds spent compiling and writing modules. */
+  compileMs: number;
+}
+
 export class CompileCache {
   private readonly memory = new Map<string, CompiledValidator>();
   private readonly dir?: string;
-  /** Schemas compiled by this process (for benchmarks and tests). */
-  compiled = 0;
-  /** Validators loaded from disk bundles by this process. */
-  loaded = 0;
+  private ajv?: Ajv;
+  private readonly added = new Set<string>();
+  readonly stats: CompileStats = { compiled: 0, loaded: 0, loadMs: 0, compileMs: 0 };
 
   constructor(options: CompileCacheOptions = {}) {
     this.dir = options.dir;
@@ -69,42 +83,45 @@ export class CompileCache {
     return hash(key);
   }
 
+  /** Schemas compiled by this process. */
+  get compiled(): number {
+    return this.stats.compiled;
+  }
+
+  /** Validators loaded from disk by this process. */
+  get loaded(): number {
+    return this.stats.loaded;
+  }
+
+  /** The validator of one schema: from memory, else its module on disk, else compiled (and written). */
   get(request: SchemaRequest): CompiledValidator {
-    return this.getMany([request])[0];
+    const id = hash(request.key);
+    let validator = this.memory.get(id);
+    if (!validator) {
+      validator = wrap(this.fromDisk(id) ?? this.compile(id, request));
+      this.memory.set(id, validator);
+    }
+    return validator;
   }
 
-  /** Validators for all requests; the ones not in memory are loaded or compiled as one bundle. */
-  getMany(requests: readonly SchemaRequest[]): CompiledValidator[] {
-    const missing = new Map<string, SchemaRequest>();
-    for (const r of requests) {
-      const id = hash(r.key);
-      if (!this.memory.has(id)) missing.set(id, r);
-    }
-    if (missing.size > 0) {
-      const ids = [...missing.keys()].sort();
-      const bundleId = hash(ids.join('\n'));
-      const fns = this.fromDisk(bundleId, ids) ?? this.compile(bundleId, ids, missing);
-      for (const id of ids) this.memory.set(id, wrap(fns[exportName(id)]));
-    }
-    return requests.map((r) => this.memory.get(hash(r.key))!);
-  }
-
-  /** Bundles loaded without a usable V8 code cache; `saveCodeCache()` writes one for each. */
+  /** Modules loaded without a usable V8 code cache; `saveCodeCache()` writes one for each. */
   private readonly uncached: { script: Script; path: string }[] = [];
 
-  private fromDisk(bundleId: string, ids: readonly string[]): Record<string, ValidateFunction> | undefined {
+  private fromDisk(id: string): ValidateFunction | undefined {
     if (this.dir === undefined) return undefined;
-    const file = join(this.dir, `${bundleId}.js`);
+    const file = join(this.dir, `${exportName(id)}.js`);
     if (!existsSync(file)) return undefined;
-    const fns = this.loadModule(file);
-    if (!ids.every((id) => typeof fns[exportName(id)] === 'function')) return undefined;
-    this.loaded += ids.length;
-    return fns;
+    const started = performance.now();
+    const fn = this.loadModule(file)[exportName(id)];
+    this.stats.loadMs += performance.now() - started;
+    if (typeof fn !== 'function') return undefined;
+    this.stats.loaded++;
+    return fn;
   }
 
   /**
-   * Loads a bundle with V8's code cache beside it (`.v8`): a bundle is megabytes of generated code,
-   * and parsing it, then compiling each function on first call, costs more than validating.
+   * Loads a module with V8's code cache beside it (`.v8`): a module is up to a megabyte of generated
+   * code, and parsing it, then compiling each function on first call, costs more than validating.
    */
   private loadModule(file: string): Record<string, ValidateFunction> {
     const cachePath = `${file}.v8`;
@@ -119,13 +136,13 @@ export class CompileCache {
     (script.runInThisContext() as (m: object, e: object, r: NodeJS.Require) => void)(
       module,
       module.exports,
-      createRequire(__filename),
+      load,
     );
     return module.exports;
   }
 
   /**
-   * Writes V8 code caches for bundles loaded without one. Call after validating, so the cache holds
+   * Writes V8 code caches for modules loaded without one. Call after validating, so the cache holds
    * the functions validation compiled.
    */
   saveCodeCache(): void {
@@ -134,31 +151,38 @@ export class CompileCache {
     }
   }
 
-  private compile(bundleId: string, ids: readonly string[], requests: ReadonlyMap<string, SchemaRequest>) {
-    const ajv = new Ajv(AJV_OPTIONS);
-    const added = new Set<string>();
-    const fns: Record<string, ValidateFunction> = {};
-    for (const id of ids) {
-      const { root, refs = [] } = requests.get(id)!.build();
-      for (const ref of refs) {
-        const refId = (ref as { $id?: string }).$id;
-        if (refId === undefined) throw new Error('a referenced schema needs an $id');
-        if (!added.has(refId)) {
-          ajv.addSchema(ref);
-          added.add(refId);
-        }
+  private compile(id: string, request: SchemaRequest): ValidateFunction {
+    const started = performance.now();
+    const ajv = this.compiler();
+    const { root, refs = [] } = request.build();
+    for (const ref of refs) {
+      const refId = (ref as { $id?: string }).$id;
+      if (refId === undefined) throw new Error('a referenced schema needs an $id');
+      if (!this.added.has(refId)) {
+        ajv.addSchema(ref);
+        this.added.add(refId);
       }
-      ajv.addSchema(root, exportName(id));
-      fns[exportName(id)] = ajv.getSchema(exportName(id))!;
-      this.compiled++;
     }
+    const name = exportName(id);
+    ajv.addSchema(root, name);
+    const fn = ajv.getSchema(name)!;
+    this.stats.compiled++;
     if (this.dir !== undefined) {
       mkdirSync(this.dir, { recursive: true });
-      const file = join(this.dir, `${bundleId}.js`);
-      const exports = Object.fromEntries(ids.map((id) => [exportName(id), exportName(id)]));
-      writeFileAtomically(file, standaloneCode(ajv, exports));
+      const standaloneCode = (load('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default;
+      writeFileAtomically(join(this.dir, `${name}.js`), standaloneCode(ajv, { [name]: name }));
     }
-    return fns;
+    this.stats.compileMs += performance.now() - started;
+    return fn;
+  }
+
+  /** The Ajv instance, loaded on the first miss: a process whose validators are all on disk never needs it. */
+  private compiler(): Ajv {
+    if (!this.ajv) {
+      const AjvClass = (load('ajv') as typeof import('ajv')).default;
+      this.ajv = new AjvClass(AJV_OPTIONS);
+    }
+    return this.ajv;
   }
 }
 

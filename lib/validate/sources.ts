@@ -2,11 +2,17 @@
  * Loads the schemas every manifest is checked against: the Kubernetes OpenAPI definitions for each
  * supported version, the CRD schemas extracted by `npm run crds` (imports/crd-schemas.json), and the
  * Helm charts' values.schema.json files. All of them are pinned by sha256 in the lock files.
+ *
+ * Only indexes are read up front (which kinds each version serves, which CRD kinds exist); a schema
+ * itself is read, and its sha256 verified, the first time a validator has to be compiled from it. A
+ * synth whose validators are all cached reads none of the megabytes of definitions.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomically } from '../output/atomic';
 import {
   crdPin,
+  type K8sSchemaLockEntry,
   mirrorFor,
   MIRROR_VARS,
   readCrdLock,
@@ -14,18 +20,30 @@ import {
   repoRoot,
   schemaPin,
 } from '../upstream/locks';
-import { resolvePinned, ResolveOptions, sha256 } from '../upstream/resolve';
+import {
+  cachePath,
+  defaultCache,
+  type PinnedFile,
+  readCached,
+  readMirrored,
+  resolvePinned,
+  type ResolveOptions,
+  sha256,
+  UpstreamError,
+} from '../upstream/resolve';
 import type { JsonObject } from './schema-transform';
 
 export interface K8sSchema {
   readonly version: string;
   readonly sha256: string;
-  readonly definitions: JsonObject;
   /** `group/version/Kind` (core group empty: `/v1/Service`) → definition name. */
   readonly gvk: ReadonlyMap<string, string>;
+  /** The definitions, read and verified on the first call (only compiling a validator needs them). */
+  readonly definitions: () => JsonObject;
 }
 
-export interface CrdKindSchema {
+/** A custom resource kind, as `npm run crds` found it in its CRD. */
+export interface CrdKind {
   /** `group/version`. */
   readonly apiVersion: string;
   readonly kind: string;
@@ -34,31 +52,46 @@ export interface CrdKindSchema {
   /** crds.lock.json component whose chart installs the CRD. */
   readonly component: string;
   readonly sourceSha256: string;
+}
+
+export interface CrdKindSchema extends CrdKind {
   readonly schema: JsonObject;
 }
 
 export interface HelmValuesSchema {
   readonly chart: string;
   readonly sha256: string;
-  readonly schema: JsonObject;
+  /** Read and verified on the first call. */
+  readonly schema: () => JsonObject;
 }
 
 export interface SchemaSet {
   readonly k8s: readonly K8sSchema[];
-  /** `apiVersion/Kind` → schema. */
-  readonly crds: ReadonlyMap<string, CrdKindSchema>;
+  /** `apiVersion/Kind` → kind. */
+  readonly crds: ReadonlyMap<string, CrdKind>;
+  /** The schema of a CRD kind (`apiVersion/Kind`), read on the first call. */
+  readonly crdSchema: (key: string) => JsonObject;
   /** chart name → values schema. */
   readonly helm: ReadonlyMap<string, HelmValuesSchema>;
 }
 
-/** Written by `npm run crds`. */
+/** Written by `npm run crds`: every kind with its schema, for the validator. */
 export interface CrdSchemaFile {
   /** sha256 of crds.lock.json when the file was written; a different lock means the file is stale. */
   readonly lockSha256: string;
   readonly kinds: readonly CrdKindSchema[];
 }
 
+/** Written by `npm run crds` beside crd-schemas.json: the kinds without schemas, read by every synth. */
+export interface CrdKindsFile {
+  readonly lockSha256: string;
+  /** The Kubernetes definitions imports/k8s.ts was generated from. */
+  readonly bindings: { readonly version: string; readonly sha256: string };
+  readonly kinds: readonly CrdKind[];
+}
+
 export const CRD_SCHEMA_FILE = join('imports', 'crd-schemas.json');
+export const CRD_KINDS_FILE = join('imports', 'crd-kinds.json');
 
 export function gvkKey(apiVersion: string, kind: string): string {
   const slash = apiVersion.indexOf('/');
@@ -79,20 +112,48 @@ export function indexDefinitions(definitions: JsonObject): Map<string, string> {
   return index;
 }
 
+/** The Kubernetes version imports/k8s.ts is generated from: the oldest validated one. */
+export function bindingsVersion(entries: readonly K8sSchemaLockEntry[]): K8sSchemaLockEntry {
+  const parts = (v: string) => v.replace(/^v/, '').split('.').map(Number);
+  const older = (a: K8sSchemaLockEntry, b: K8sSchemaLockEntry) => {
+    const [x, y] = [parts(a.version), parts(b.version)];
+    const i = x.findIndex((n, j) => n !== y[j]);
+    return i >= 0 && x[i] < y[i];
+  };
+  if (entries.length === 0) throw new Error('schemas.lock.json: kubernetes lists no version');
+  return entries.reduce((oldest, e) => (older(e, oldest) ? e : oldest));
+}
+
 /** Hash of the lock's content (not its formatting), recorded in crd-schemas.json to detect staleness. */
 export function crdLockHash(root = repoRoot()): string {
   return sha256(JSON.stringify(readCrdLock(root)));
 }
 
-export function readCrdSchemaFile(root = repoRoot()): CrdSchemaFile {
-  const path = join(root, CRD_SCHEMA_FILE);
+function readImportsFile<T extends { lockSha256: string }>(root: string, file: string): T {
+  const path = join(root, file);
   if (!existsSync(path)) {
-    throw new Error(`${CRD_SCHEMA_FILE} is missing: run \`npm run crds\` (npm install runs it too)`);
+    throw new Error(`${file} is missing: run \`npm run crds\` (npm install runs it too)`);
   }
-  const file = JSON.parse(readFileSync(path, 'utf8')) as CrdSchemaFile;
-  const lockSha = crdLockHash(root);
-  if (file.lockSha256 !== lockSha) {
-    throw new Error(`${CRD_SCHEMA_FILE} was made from another crds.lock.json: run \`npm run crds\``);
+  const content = JSON.parse(readFileSync(path, 'utf8')) as T;
+  if (content.lockSha256 !== crdLockHash(root)) {
+    throw new Error(`${file} was made from another crds.lock.json: run \`npm run crds\``);
+  }
+  return content;
+}
+
+export function readCrdSchemaFile(root = repoRoot()): CrdSchemaFile {
+  return readImportsFile<CrdSchemaFile>(root, CRD_SCHEMA_FILE);
+}
+
+/** The CRD kinds, checked against both locks: imports/ must match crds.lock.json and schemas.lock.json. */
+export function readCrdKindsFile(root = repoRoot()): CrdKindsFile {
+  const file = readImportsFile<CrdKindsFile>(root, CRD_KINDS_FILE);
+  const pinned = bindingsVersion(readSchemasLock(root).kubernetes);
+  if (file.bindings?.sha256 !== pinned.sha256) {
+    throw new Error(
+      `imports/k8s.ts was generated from Kubernetes ${file.bindings?.version ?? '(unknown)'}, but the oldest ` +
+        `version in schemas.lock.json is ${pinned.version}: run \`npm run crds\``,
+    );
   }
   return file;
 }
@@ -101,11 +162,66 @@ export interface LoadSchemaOptions {
   readonly root?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly fetch?: typeof fetch;
+  /** Where the index of each Kubernetes version is kept; `false` indexes the definitions every time. */
+  readonly cacheDir?: string | false;
+}
+
+/** A pinned file that is on disk (mirror or download cache), read and verified when asked for. */
+class PinnedSource {
+  constructor(
+    private readonly pin: PinnedFile,
+    private readonly options: ResolveOptions,
+  ) {}
+
+  /** Downloads the file into the cache if it is neither mirrored nor cached yet. */
+  async ensure(): Promise<void> {
+    const { mirror, mirrorVar } = this.options;
+    if (mirror !== undefined) {
+      if (!existsSync(join(mirror, this.pin.mirrorPath)))
+        throw new UpstreamError(
+          `${mirrorVar ?? 'mirror'}=${mirror} has no ${this.pin.mirrorPath} (needed for ${this.pin.url})`,
+        );
+      return;
+    }
+    if (!existsSync(cachePath(this.pin, this.options.cache ?? defaultCache())))
+      await resolvePinned(this.pin, this.options);
+  }
+
+  readJson<T>(): T {
+    const { mirror, mirrorVar } = this.options;
+    const data =
+      mirror !== undefined
+        ? readMirrored(this.pin, mirror, mirrorVar)
+        : readCached(this.pin, this.options.cache ?? defaultCache());
+    if (data === undefined) throw new UpstreamError(`${this.pin.url} left the download cache; run again`);
+    return JSON.parse(data.toString('utf8')) as T;
+  }
+}
+
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
+/** Which kinds a version serves: from the index cached beside the validators, else from the definitions. */
+function gvkIndex(
+  sha: string,
+  definitions: () => JsonObject,
+  cacheDir: string | undefined,
+): ReadonlyMap<string, string> {
+  const file = cacheDir === undefined ? undefined : join(cacheDir, `k8s-gvk-${sha}.json`);
+  if (file !== undefined && existsSync(file))
+    return new Map(JSON.parse(readFileSync(file, 'utf8')) as [string, string][]);
+  const index = indexDefinitions(definitions());
+  if (file !== undefined) writeFileAtomically(file, JSON.stringify([...index]));
+  return index;
 }
 
 export async function loadSchemaSet(options: LoadSchemaOptions = {}): Promise<SchemaSet> {
   const root = options.root ?? repoRoot();
   const env = options.env ?? process.env;
+  const cacheDir =
+    options.cacheDir === false ? undefined : (options.cacheDir ?? join(root, 'build', 'validator-cache'));
   const lock = readSchemasLock(root);
   const resolveOpts = (kind: 'k8s' | 'helm'): ResolveOptions => ({
     mirror: mirrorFor(kind, env),
@@ -113,30 +229,37 @@ export async function loadSchemaSet(options: LoadSchemaOptions = {}): Promise<Sc
     cache: env.OUCHI_CACHE,
     fetch: options.fetch,
   });
-  const k8s = await Promise.all(
-    lock.kubernetes.map(async (entry) => {
-      const data = await resolvePinned(schemaPin(entry), resolveOpts('k8s'));
-      const definitions = (JSON.parse(data.toString('utf8')) as { definitions: JsonObject }).definitions;
-      return {
-        version: entry.version,
-        sha256: entry.sha256,
-        definitions,
-        gvk: indexDefinitions(definitions),
-      };
-    }),
-  );
+  const k8sSources = lock.kubernetes.map((entry) => new PinnedSource(schemaPin(entry), resolveOpts('k8s')));
+  const helmSources = lock.helm.map((entry) => new PinnedSource(schemaPin(entry), resolveOpts('helm')));
+  await Promise.all([...k8sSources, ...helmSources].map((s) => s.ensure()));
+  const k8s = lock.kubernetes.map((entry, i): K8sSchema => {
+    const definitions = once(() => k8sSources[i].readJson<{ definitions: JsonObject }>().definitions);
+    return {
+      version: entry.version,
+      sha256: entry.sha256,
+      gvk: gvkIndex(entry.sha256, definitions, cacheDir),
+      definitions,
+    };
+  });
   const helm = new Map<string, HelmValuesSchema>();
-  for (const entry of lock.helm) {
-    const data = await resolvePinned(schemaPin(entry), resolveOpts('helm'));
+  lock.helm.forEach((entry, i) =>
     helm.set(entry.chart, {
       chart: entry.chart,
       sha256: entry.sha256,
-      schema: JSON.parse(data.toString('utf8')),
-    });
-  }
-  const crds = new Map<string, CrdKindSchema>();
-  for (const kind of readCrdSchemaFile(root).kinds) crds.set(gvkKey(kind.apiVersion, kind.kind), kind);
-  return { k8s, crds, helm };
+      schema: once(() => helmSources[i].readJson<JsonObject>()),
+    }),
+  );
+  const crds = new Map<string, CrdKind>();
+  for (const kind of readCrdKindsFile(root).kinds) crds.set(gvkKey(kind.apiVersion, kind.kind), kind);
+  const crdSchemas = once(
+    () => new Map(readCrdSchemaFile(root).kinds.map((k) => [gvkKey(k.apiVersion, k.kind), k.schema])),
+  );
+  const crdSchema = (key: string): JsonObject => {
+    const schema = crdSchemas().get(key);
+    if (!schema) throw new Error(`${CRD_SCHEMA_FILE} has no schema for ${key}: run \`npm run crds\``);
+    return schema;
+  };
+  return { k8s, crds, crdSchema, helm };
 }
 
 /**
@@ -144,11 +267,12 @@ export async function loadSchemaSet(options: LoadSchemaOptions = {}): Promise<Sc
  * validated against the CRD the cluster will actually have (a chart's CRD may be older or newer
  * than the file crds.lock.json pins for bindings). `component` becomes the applying folder.
  */
-export function withAppliedCrds<S extends Pick<SchemaSet, 'crds'>>(
+export function withAppliedCrds<S extends Pick<SchemaSet, 'crds' | 'crdSchema'>>(
   schemas: S,
   manifests: readonly { readonly file: string; readonly object: Record<string, unknown> }[],
 ): S {
   const crds = new Map(schemas.crds);
+  const applied = new Map<string, JsonObject>();
   for (const m of manifests) {
     if (m.object.kind !== 'CustomResourceDefinition') continue;
     const spec = (m.object.spec ?? {}) as {
@@ -158,23 +282,25 @@ export function withAppliedCrds<S extends Pick<SchemaSet, 'crds'>>(
       versions?: { name: string; served?: boolean; schema?: { openAPIV3Schema?: JsonObject } }[];
     };
     if (spec.group === undefined || spec.names?.kind === undefined) continue;
-    const text = JSON.stringify(m.object);
+    const digest = sha256(JSON.stringify(m.object));
     for (const version of spec.versions ?? []) {
       const schema = version.schema?.openAPIV3Schema;
       if (version.served === false || schema === undefined) continue;
       const apiVersion = `${spec.group}/${version.name}`;
-      crds.set(gvkKey(apiVersion, spec.names.kind), {
+      const key = gvkKey(apiVersion, spec.names.kind);
+      crds.set(key, {
         apiVersion,
         kind: spec.names.kind,
         plural: spec.names.plural ?? '',
         scope: spec.scope ?? 'Namespaced',
         component: m.file.split('/')[0],
-        sourceSha256: sha256(text),
-        schema,
+        sourceSha256: digest,
       });
+      applied.set(key, schema);
     }
   }
-  return { ...schemas, crds };
+  const crdSchema = (key: string): JsonObject => applied.get(key) ?? schemas.crdSchema(key);
+  return { ...schemas, crds, crdSchema };
 }
 
 /** Resolves every CRD source of the lock (mirror or download), for `npm run crds`. */

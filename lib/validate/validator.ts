@@ -12,6 +12,7 @@ import {
 } from './schema-transform';
 import { describeObject, type Manifest } from '../manifest/types';
 import { gvkKey, type K8sSchema, type SchemaSet } from './sources';
+import { ValidationMemo } from './validation-memo';
 
 export interface Finding {
   readonly file: string;
@@ -130,6 +131,8 @@ export type ManifestRule = (manifest: Manifest) => Finding[];
 export interface ValidatorOptions {
   readonly cache?: CompileCache;
   readonly rules?: readonly ManifestRule[];
+  /** Passes remembered from earlier runs; default: this process's only. */
+  readonly memo?: ValidationMemo;
 }
 
 const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
@@ -138,6 +141,7 @@ export class ManifestValidator {
   private readonly cache: CompileCache;
   private readonly rules: readonly ManifestRule[];
   private readonly strictDefs = new Map<string, JsonObject>();
+  readonly memo: ValidationMemo;
 
   constructor(
     private readonly schemas: SchemaSet,
@@ -145,21 +149,22 @@ export class ManifestValidator {
   ) {
     this.cache = options.cache ?? new CompileCache();
     this.rules = options.rules ?? [];
+    this.memo = options.memo ?? new ValidationMemo();
   }
 
   get compileCache(): CompileCache {
     return this.cache;
   }
 
-  /** The same validator (cache and rules) over another schema set, e.g. with the applied CRDs. */
+  /** The same validator (cache, rules, memo) over another schema set, e.g. with the applied CRDs. */
   withSchemas(schemas: SchemaSet): ManifestValidator {
-    return new ManifestValidator(schemas, { cache: this.cache, rules: this.rules });
+    return new ManifestValidator(schemas, { cache: this.cache, rules: this.rules, memo: this.memo });
   }
 
   private definitionsFor(k8s: K8sSchema): JsonObject {
     let defs = this.strictDefs.get(k8s.version);
     if (!defs) {
-      defs = { $id: `k8s-${k8s.version}`, definitions: strictK8sDefinitions(k8s.definitions) };
+      defs = { $id: `k8s-${k8s.version}`, definitions: strictK8sDefinitions(k8s.definitions()) };
       this.strictDefs.set(k8s.version, defs);
     }
     return defs;
@@ -187,7 +192,7 @@ export class ManifestValidator {
     return {
       key: `crd:${crd.sourceSha256}:${key}:meta:${meta.sha256}`,
       build: () => {
-        const root = strictCrdSchema(crd.schema) as JsonObject;
+        const root = strictCrdSchema(this.schemas.crdSchema(key)) as JsonObject;
         const properties = { ...(root.properties as JsonObject) };
         properties.metadata = { $ref: `k8s-${meta.version}#/definitions/${OBJECT_META}` };
         properties.apiVersion = { type: 'string' };
@@ -211,7 +216,7 @@ export class ManifestValidator {
     if (!helm) return undefined;
     return {
       key: `helm-overlay:${helm.sha256}`,
-      build: () => ({ root: overlayValuesSchema(helm.schema) as JsonObject }),
+      build: () => ({ root: overlayValuesSchema(helm.schema()) as JsonObject }),
     };
   }
 
@@ -227,15 +232,38 @@ export class ManifestValidator {
     });
   }
 
+  /**
+   * Findings for every manifest. An object that passed its schemas before (same JSON, same schemas)
+   * is not checked against them again, and a validator is loaded only for an object that needs it.
+   */
   validate(manifests: readonly Manifest[]): Finding[] {
-    // Load or compile everything the set needs at once: one bundle shares the common definitions.
-    this.cache.getMany(manifests.flatMap((m) => this.requestsFor(m)));
-    const findings = manifests.flatMap((m) => this.validateOne(m));
+    const findings: Finding[] = [];
+    for (const manifest of manifests) {
+      const requests = this.requestsFor(manifest);
+      const key =
+        requests.length === 0
+          ? undefined
+          : ValidationMemo.key(
+              [...this.schemas.k8s.map((k) => k.sha256), ...requests.map((r) => r.key)],
+              manifest.object,
+            );
+      if (key === undefined || !this.memo.passed(key)) {
+        const schemaFindings = this.schemaFindings(manifest);
+        if (schemaFindings.length === 0 && key !== undefined) this.memo.remember(key);
+        findings.push(...schemaFindings);
+      }
+      for (const rule of this.rules) findings.push(...rule(manifest));
+    }
     this.cache.saveCodeCache();
+    this.memo.save();
     return findings;
   }
 
   validateOne(manifest: Manifest): Finding[] {
+    return [...this.schemaFindings(manifest), ...this.rules.flatMap((rule) => rule(manifest))];
+  }
+
+  private schemaFindings(manifest: Manifest): Finding[] {
     const { file, object } = manifest;
     const name = describeObject(object);
     const { apiVersion, kind } = object;
@@ -252,21 +280,15 @@ export class ManifestValidator {
       ];
     }
     const key = gvkKey(apiVersion, kind);
-    const findings: Finding[] = [];
-    if (this.schemas.crds.has(key)) {
-      const crd = this.schemas.crds.get(key)!;
-      findings.push(
-        ...toFindings(this.cache.get(this.crdRequest(key))(object), object, {
-          file,
-          object: name,
-          schema: `CRD ${crd.component}`,
-        }),
-      );
-    } else {
-      findings.push(...this.validateCore(manifest, key, name));
-    }
-    for (const rule of this.rules) findings.push(...rule(manifest));
-    return findings;
+    if (!this.schemas.crds.has(key)) return this.validateCore(manifest, key, name);
+    const crd = this.schemas.crds.get(key)!;
+    return [
+      ...toFindings(this.cache.get(this.crdRequest(key))(object), object, {
+        file,
+        object: name,
+        schema: `CRD ${crd.component}`,
+      }),
+    ];
   }
 
   private validateCore(manifest: Manifest, key: string, name: string): Finding[] {

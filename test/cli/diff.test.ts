@@ -43,7 +43,12 @@ beforeAll(async () => {
   for (const file of readdirSync(join(ROOT, 'imports')).filter((f) => f !== 'README.md')) {
     symlinkSync(join(ROOT, 'imports', file), join(repo, 'imports', file));
   }
+  // Same schemas, same compiled validators: the clone shares this checkout's (content-keyed) caches.
   mkdirSync(join(repo, 'build'));
+  for (const cache of ['validator-cache', 'transpile-cache']) {
+    mkdirSync(join(ROOT, 'build', cache), { recursive: true });
+    symlinkSync(join(ROOT, 'build', cache), join(repo, 'build', cache));
+  }
   const mysqlLine = MYSQL.exec(readFileSync(join(repo, 'site.yaml'), 'utf8'))![0];
   commits.noDatabase = commitSite(
     (t) => t.replace(MYSQL, '').replace('  mysql:\n', '  mysql: []\n'),

@@ -16,6 +16,21 @@ const configMap = (name: string, data: Record<string, string>, namespace = 'app-
 const options = { base: 'main', head: 'topic', site: 'lab' };
 
 describe('diffManifests', () => {
+  it('sees no change where only the order of keys differs (a parsed side against a rendered one)', () => {
+    const object = configMap('settings', { a: '1', b: '2' });
+    const reordered = {
+      data: { b: '2', a: '1' },
+      metadata: object.metadata,
+      kind: 'ConfigMap',
+      apiVersion: 'v1',
+    };
+    const file = 'app-x/configmap-settings.yaml';
+    expect(diffManifests([{ file, object }], [{ file, object: reordered }])).toEqual([]);
+    expect(
+      diffManifests([{ file, object }], [{ file, object: { ...reordered, data: { a: '1' } } }]),
+    ).toHaveLength(1);
+  });
+
   it('matches objects by identity: a moved object is one change that says where it came from', () => {
     const base: Manifest[] = [
       { file: 'old-app/configmap-settings.yaml', object: configMap('settings', { a: '1' }) },

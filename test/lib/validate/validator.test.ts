@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPlatform } from '../../../charts';
@@ -12,7 +13,7 @@ import {
 } from '../../../lib/validate/validator';
 import type { ManifestObject } from '../../../lib/manifest/types';
 import { charts } from '../../../lib/versions';
-import { exampleSite } from '../../support/site';
+import { exampleSite, ROOT } from '../../support/site';
 
 let validator: ManifestValidator;
 beforeAll(async () => {
@@ -168,18 +169,28 @@ describe('ManifestValidator', () => {
 });
 
 describe('CompileCache', () => {
-  it('compiles the schemas of a set once, as one bundle, and loads it from disk in a new cache', async () => {
+  const withDir = async (fn: (dir: string) => Promise<void>) => {
     const dir = mkdtempSync(join(tmpdir(), 'ouchi-cache-'));
     try {
+      await fn(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const modules = (dir: string, ext = '.js') => readdirSync(dir).filter((f) => f.endsWith(ext));
+
+  it('compiles each schema once, into a module of its own, and loads only the ones a process needs', () =>
+    withDir(async (dir) => {
       const first = (await createValidator({ cacheDir: dir })).validator;
       first.validate([
         { file: 'f.yaml', object: deployment() },
         { file: 'p.yaml', object: pool() },
       ]);
-      // Deployment against two Kubernetes versions, and the IPAddressPool CRD.
+      // Deployment against two Kubernetes versions, and the IPAddressPool CRD: one module each.
       expect(first.compileCache.compiled).toBe(3);
-      expect(readdirSync(dir).filter((f) => f.endsWith('.js'))).toHaveLength(1);
+      expect(modules(dir)).toHaveLength(3);
 
+      // A new process checks a changed Deployment: it loads the Deployment's two modules, not the CRD's.
       const second = (await createValidator({ cacheDir: dir })).validator;
       const d = deployment();
       d.spec.replcas = 1;
@@ -190,9 +201,12 @@ describe('CompileCache', () => {
         ]),
       ).toHaveLength(1);
       expect(second.compileCache.compiled).toBe(0);
-      expect(second.compileCache.loaded).toBe(3);
-      // The first load wrote V8's code cache beside the bundle; the next load uses it.
-      expect(readdirSync(dir).filter((f) => f.endsWith('.js.v8'))).toHaveLength(1);
+      expect(second.compileCache.loaded).toBe(2);
+      expect(second.memo.hits).toBe(1);
+      // The first load of a module wrote V8's code cache beside it.
+      expect(modules(dir, '.js.v8')).toHaveLength(2);
+
+      // The same objects as the first run: both passed before, so nothing is loaded at all.
       const third = (await createValidator({ cacheDir: dir })).validator;
       expect(
         third.validate([
@@ -200,11 +214,42 @@ describe('CompileCache', () => {
           { file: 'p.yaml', object: pool() },
         ]),
       ).toEqual([]);
-      expect(third.compileCache.loaded).toBe(3);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+      expect(third.compileCache.loaded).toBe(0);
+      expect(third.memo.hits).toBe(2);
+    }));
+
+  it('remembers passes, never failures: a bad object is checked, and reported, every time', () =>
+    withDir(async (dir) => {
+      const bad = deployment();
+      bad.spec.replcas = 1;
+      for (let run = 0; run < 2; run++) {
+        const { validator: v } = await createValidator({ cacheDir: dir });
+        expect(v.validate([{ file: 'f.yaml', object: bad }]).map((f) => f.path)).toEqual(['spec.replcas']);
+        expect(v.memo.hits).toBe(0);
+      }
+    }));
+
+  it('loads Ajv only to compile: a process whose validators are on disk never requires it', () =>
+    withDir(async (dir) => {
+      (await createValidator({ cacheDir: dir })).validator.validate([{ file: 'p.yaml', object: pool() }]);
+      // A process of its own (jest's registry would hide what loads); the source, run by ts-node.
+      const script = `
+        const { createValidator } = require(${JSON.stringify(join(ROOT, 'lib', 'validate'))});
+        createValidator({ cacheDir: process.argv[2] }).then(({ validator }) => {
+          const d = ${JSON.stringify(pool())};
+          d.spec.addresses = ['10.0.0.1-10.0.0.2'];
+          const findings = validator.validate([{ file: 'p.yaml', object: d }]);
+          const ajv = Object.keys(require.cache).filter((f) => /[/]ajv[/]dist[/](ajv|core)[.]js$/.test(f));
+          console.log(JSON.stringify({ findings: findings.length, loaded: validator.compileCache.loaded, ajv }));
+        });`;
+      const tsNode = join(ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js');
+      writeFileSync(join(dir, 'probe.ts'), script);
+      const out = execFileSync(process.execPath, [tsNode, '--swc', join(dir, 'probe.ts'), dir], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      expect(JSON.parse(out)).toEqual({ findings: 0, loaded: 1, ajv: [] });
+    }));
 
   it('keys entries by content, so a different schema gets a different entry', () => {
     expect(CompileCache.hash('k8s:aaa:Deployment')).not.toBe(CompileCache.hash('k8s:bbb:Deployment'));
