@@ -117,7 +117,8 @@ export function lokiValues(site: SiteSpec, s3: S3Endpoint, storageClass: Storage
     },
     singleBinary: {
       replicas: 1,
-      extraArgs: ['-config.expand-env=true'],
+      // The chart adds -config.expand-env=true itself when the config reads the environment.
+      extraArgs: [],
       extraEnvFrom: [{ secretRef: { name: LOKI_BUCKET_CLAIM } }],
       persistence: { storageClass: storageClass.name, size: '10Gi' },
       resources: resources('100m', '256Mi', { cpu: '1', memory: '1Gi' }),
