@@ -4,13 +4,37 @@
  * for `npm run cert:fetch`.
  */
 import { synthesize } from '../../charts/synth';
+import { groupKind } from '../../lib/manifest/scope';
+import type { Manifest } from '../../lib/manifest/types';
+
+/** The folder of the `argocd` component. */
+const ARGOCD_FOLDER = 'argocd';
 import { layerPrograms } from '../layers';
 import { Bootstrap } from './bootstrap';
 
-/** The objects of the site's `argocd` folder, synthesized and validated as `npm run synth` does. */
+/**
+ * What the bootstrap installs of the `argocd` folder (synthesized and validated as `npm run synth`
+ * does): every object but the custom resources of other components' CRDs (its routes' HTTPProxy,
+ * Certificate and DNSEndpoint, the Dex SealedSecret), which a fresh cluster cannot take yet; the
+ * `argocd` Application applies them once their components have synced.
+ */
+export function bootstrapObjects(manifests: readonly Manifest[]): Record<string, unknown>[] {
+  const inFolder = (m: Manifest) => m.file.startsWith(`${ARGOCD_FOLDER}/`);
+  const foreignCrds = new Set(
+    manifests
+      .filter((m) => !inFolder(m) && m.object.kind === 'CustomResourceDefinition')
+      .map((m) => {
+        const spec = (m.object.spec ?? {}) as { group?: string; names?: { kind?: string } };
+        return `${spec.group}/${spec.names?.kind}`;
+      }),
+  );
+  return manifests
+    .filter((m) => inFolder(m) && !foreignCrds.has(groupKind(m.object.apiVersion, m.object.kind)))
+    .map((m) => m.object);
+}
+
 export async function argocdObjects(siteFile: string, root: string): Promise<Record<string, unknown>[]> {
-  const result = await synthesize({ siteFile, root, write: false });
-  return result.manifests.filter((m) => m.file.startsWith('argocd/')).map((m) => m.object);
+  return bootstrapObjects((await synthesize({ siteFile, root, write: false })).manifests);
 }
 
 layerPrograms.bootstrap = async (context) => {
