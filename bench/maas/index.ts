@@ -102,7 +102,7 @@ async function provision(n: number, stretch: number): Promise<{ wallMs: number; 
       userData: '#cloud-config\n',
       tags: ['worker'],
       staticIp: { cidr: site.network.subnet, ip: addresses[i] },
-      storage: { disk: site.nodes[0].lvm.disk, rootSizeGiB: 64 },
+      storage: { disk: site.nodes[0].lvm.disk, rootSizeGiB: 64, volumeGroup: site.volumeGroup },
       commissionTimeoutMinutes: 1,
       deployTimeoutMinutes: 1,
       erase: false,

@@ -13,6 +13,7 @@ import type {
   Interface,
   IpRange,
   Machine,
+  Partition,
   PowerState,
   PowerType,
   RackController,
@@ -20,6 +21,7 @@ import type {
   Tag,
   Version,
   Vlan,
+  VolumeGroup,
 } from './types';
 import { StatusBatcher } from './status-batcher';
 
@@ -32,7 +34,10 @@ export class MaasApiError extends Error {
     /** The Retry-After header in seconds, when MAAS sent a numeric one (it does with 503). */
     readonly retryAfterSeconds?: number,
   ) {
-    super(`MAAS ${method} ${path} answered ${status}: ${describeBody(body)}`);
+    const message = `MAAS ${method} ${path} answered ${status}: ${describeBody(body)}`;
+    super(message);
+    // See MachineStateError: a serialized `super(message)` leaves the message unset.
+    this.message = message;
     this.name = 'MaasApiError';
   }
 
@@ -56,7 +61,9 @@ export class MaasConnectionError extends Error {
     readonly path: string,
     readonly cause: unknown,
   ) {
-    super(`MAAS ${method} ${path}: cannot reach the server (${causeText(cause)})`);
+    const message = `MAAS ${method} ${path}: cannot reach the server (${causeText(cause)})`;
+    super(message);
+    this.message = message;
     this.name = 'MaasConnectionError';
   }
 }
@@ -129,10 +136,12 @@ interface Answer {
   readonly text: string;
   /** A numeric Retry-After header, in seconds. */
   readonly retryAfter: number | undefined;
+  /** The body is JSON (content-type application/json). */
+  readonly json: boolean;
 }
 
-/** A counting semaphore: the bound on in-flight requests. */
-class Gate {
+/** A counting semaphore: the bound on in-flight requests, and on machines redeploying at once. */
+export class Gate {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   constructor(private readonly limit: number) {}
@@ -148,7 +157,8 @@ class Gate {
   }
 }
 
-const RETRYABLE_STATUS = new Set([502, 503, 504]);
+/** An array: Sets do not survive Pulumi's closure serializer (see types.ts). */
+const RETRYABLE_STATUS: readonly number[] = [502, 503, 504];
 
 /** MAAS's 400 for a create whose MAC is known: `{"mac_addresses": ["MAC address … already in use on …"]}`. */
 function isMacInUse(e: unknown): e is MaasApiError {
@@ -245,11 +255,12 @@ export class MaasClient {
         }
         throw new MaasConnectionError(method, fullPath, e);
       }
-      const { status, text, retryAfter } = response;
+      const { status, text, retryAfter, json } = response;
       if (status >= 200 && status < 300) {
-        return (text === '' ? undefined : (JSON.parse(text) as T)) as T;
+        // A few handlers answer plain text (`set_boot_disk` says `OK`).
+        return (text === '' ? undefined : json ? (JSON.parse(text) as T) : text) as T;
       }
-      if (idempotent && RETRYABLE_STATUS.has(status) && attempt < this.retry.retries) {
+      if (idempotent && RETRYABLE_STATUS.includes(status) && attempt < this.retry.retries) {
         await this.sleep(this.retryDelay(attempt, retryAfter));
         continue;
       }
@@ -300,6 +311,7 @@ export class MaasClient {
         status: response.status,
         text,
         retryAfter: Number.isFinite(header) && header > 0 ? header : undefined,
+        json: /json/i.test(response.headers.get('content-type') ?? 'application/json'),
       };
     } finally {
       clearTimeout(timer);
@@ -393,7 +405,8 @@ export class MaasClient {
           throw e;
         }
         const transient =
-          e instanceof MaasConnectionError || (e instanceof MaasApiError && RETRYABLE_STATUS.has(e.status));
+          e instanceof MaasConnectionError ||
+          (e instanceof MaasApiError && RETRYABLE_STATUS.includes(e.status));
         if (!transient) throw e;
         const existing = await ours(e);
         if (existing) return existing;
@@ -424,8 +437,20 @@ export class MaasClient {
     });
   }
 
-  deleteMachine(systemId: string): Promise<void> {
-    return this.request('DELETE', `machines/${systemId}/`);
+  /**
+   * Deletes a machine. A DELETE is retried after a lost answer, and the retry of one MAAS carried out
+   * finds nothing: a 404 on a retry is the delete having worked. A 404 on the first attempt is still
+   * an error (the caller asked to delete a machine that is not there).
+   */
+  async deleteMachine(systemId: string): Promise<void> {
+    const attemptsBefore = this.requests;
+    try {
+      await this.request<void>('DELETE', `machines/${systemId}/`);
+    } catch (e) {
+      const retried = this.requests - attemptsBefore > 1;
+      if (retried && e instanceof MaasApiError && e.status === 404) return;
+      throw e;
+    }
   }
 
   commission(systemId: string, options: { readonly testingScripts?: string } = {}): Promise<Machine> {
@@ -460,6 +485,11 @@ export class MaasClient {
     });
   }
 
+  /** Back to the status the machine had before rescue mode (Deployed, Ready, Broken…). */
+  exitRescueMode(systemId: string): Promise<Machine> {
+    return this.request('POST', `machines/${systemId}/`, { op: 'exit_rescue_mode' });
+  }
+
   abort(systemId: string, comment?: string): Promise<Machine> {
     return this.request('POST', `machines/${systemId}/`, { op: 'abort', form: { comment } });
   }
@@ -478,8 +508,9 @@ export class MaasClient {
   }
 
   /**
-   * A flat layout on the boot disk: root takes `rootSize` bytes, the rest stays unpartitioned for the
-   * LVM volume group cloud-init creates. Other disks are left untouched.
+   * Replaces the machine's whole storage configuration with a layout (MAAS clears partitions,
+   * filesystems and volume groups first): `flat` puts an EFI partition on the boot disk and the root
+   * partition (`rootSize` bytes, or the rest) on `rootDevice` (default: the boot disk). Ready only.
    */
   setStorageLayout(
     systemId: string,
@@ -494,6 +525,43 @@ export class MaasClient {
 
   listBlockDevices(systemId: string): Promise<BlockDevice[]> {
     return this.request('GET', `nodes/${systemId}/blockdevices/`);
+  }
+
+  /** The disk the EFI partition and the boot loader go on, whatever the layout's root device. */
+  setBootDisk(systemId: string, deviceId: number): Promise<void> {
+    return this.request('POST', `nodes/${systemId}/blockdevices/${deviceId}/`, {
+      op: 'set_boot_disk',
+      idempotent: true,
+    });
+  }
+
+  /** A partition of `size` bytes on the device, or of all its free space. Ready only; not idempotent. */
+  createPartition(
+    systemId: string,
+    deviceId: number,
+    params: { readonly size?: number } = {},
+  ): Promise<Partition> {
+    return this.request('POST', `nodes/${systemId}/blockdevices/${deviceId}/partitions/`, {
+      form: { size: params.size },
+    });
+  }
+
+  listVolumeGroups(systemId: string): Promise<VolumeGroup[]> {
+    return this.request('GET', `nodes/${systemId}/volume-groups/`);
+  }
+
+  /** A volume group on whole free disks and/or free partitions, by id. Ready only; not idempotent. */
+  createVolumeGroup(
+    systemId: string,
+    params: {
+      readonly name: string;
+      readonly blockDevices?: readonly number[];
+      readonly partitions?: readonly number[];
+    },
+  ): Promise<VolumeGroup> {
+    return this.request('POST', `nodes/${systemId}/volume-groups/`, {
+      form: { name: params.name, block_devices: params.blockDevices, partitions: params.partitions },
+    });
   }
 
   // --- interfaces -----------------------------------------------------------------------------

@@ -28,6 +28,12 @@ export interface MaasClusterArgs {
    * @default 8
    */
   readonly maxInFlight?: number;
+  /**
+   * Machines that a change needing a redeploy (distro, kernel, user data, address, storage) may take
+   * down at once; the others keep running until their turn.
+   * @default 1
+   */
+  readonly maxRedeploying?: number;
   /** @default 30 */
   readonly commissionTimeoutMinutes?: number;
   /** @default 60 */
@@ -160,13 +166,18 @@ export class MaasCluster extends pulumi.ComponentResource {
             userData: userData(node, site.volumeGroup),
             tags: [node.role],
             staticIp: { cidr: site.network.subnet, ip: node.ip },
-            storage: { disk: node.lvm.disk, rootSizeGiB: node.lvm.rootSizeGiB },
+            storage: {
+              disk: node.lvm.disk,
+              ...(node.lvm.rootSizeGiB === undefined ? {} : { rootSizeGiB: node.lvm.rootSizeGiB }),
+              volumeGroup: site.volumeGroup,
+            },
             commissionTimeoutMinutes: args.commissionTimeoutMinutes ?? 30,
             deployTimeoutMinutes: args.deployTimeoutMinutes ?? 60,
             erase: args.eraseOnRelease ?? false,
             keep: args.keepOnDelete ?? true,
             maxInFlight: args.maxInFlight ?? 8,
-            pollMs: args.pollMs,
+            maxRedeploying: args.maxRedeploying ?? 1,
+            ...(args.pollMs === undefined ? {} : { pollMs: args.pollMs }),
           },
           { ...child, dependsOn: [vlan, pool, tags[node.role]] },
         ),

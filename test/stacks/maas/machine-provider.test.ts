@@ -36,7 +36,7 @@ const inputs = (over: Partial<MachineInputs> = {}): MachineInputs => ({
   userData: '#cloud-config\n',
   tags: ['worker'],
   staticIp: { cidr: '192.168.10.0/24', ip: '192.168.10.12' },
-  storage: { disk: '/dev/nvme0n1', rootSizeGiB: 64 },
+  storage: { disk: '/dev/nvme0n1', rootSizeGiB: 64, volumeGroup: 'ouchi-vg' },
   commissionTimeoutMinutes: 1,
   deployTimeoutMinutes: 1,
   erase: false,
@@ -76,12 +76,31 @@ describe('MachineProvider', () => {
       ipAddresses: [],
       fqdn: 'nuc2.maas',
       adopted: false,
+      claim: 'c1',
     } as MachineOutputs;
+    // User data rewrites the disks: an update that redeploys (one machine at a time), not a replace.
     expect(diffMachine(olds, inputs({ userData: '#cloud-config\nother\n' }))).toEqual({
       changes: true,
-      replaces: ['userData'],
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    expect(diffMachine(olds, inputs({ hostname: 'nuc9' }))).toMatchObject({ changes: true, replaces: [] });
+    expect(diffMachine(olds, inputs({ macs: ['1c:69:7a:0a:10:99'] }))).toEqual({
+      changes: true,
+      replaces: ['macs'],
       deleteBeforeReplace: true,
     });
+    // Outputs are not inputs: a state with outputs and the same inputs is no change.
+    expect(diffMachine({ ...olds, ipAddresses: ['192.168.10.12'], fqdn: 'other' }, inputs())).toMatchObject({
+      changes: false,
+    });
+    // A new provider (ouchi upgraded) is an update, so the state gets the new code.
+    expect(
+      diffMachine(
+        { ...olds, __provider: 'old' } as MachineOutputs,
+        { ...inputs(), __provider: 'new' } as MachineInputs,
+      ),
+    ).toMatchObject({ changes: true, replaces: [] });
     expect(
       diffMachine(
         olds,
@@ -110,7 +129,9 @@ describe('MachineProvider', () => {
       adopted: false,
     });
     expect(sim.listMachines()).toHaveLength(1);
-    expect(sim.storageLayoutOf(id)).toMatchObject({ layout: 'flat', root_size: 64 * 2 ** 30 });
+    const storage = sim.storageOf(id);
+    expect(storage.layout).toBe('flat');
+    expect(storage.groups.map((g) => g.name)).toEqual(['ouchi-vg']);
     expect(sim.userDataOf(id)).toBe('#cloud-config\n');
     expect((await clientFor(sim).getMachine(id)).tag_names).toEqual(['worker']);
     expect(logs).toEqual(
@@ -121,20 +142,11 @@ describe('MachineProvider', () => {
     );
   });
 
-  it('with a second disk for the volume group, puts the OS on the other disk, whole', async () => {
-    sim.disks.set('nuc2', [
-      { name: 'nvme0n1', size: 256_060_514_304 },
-      { name: 'sda', size: 1_000_204_886_016 },
-    ]);
-    const { id } = await provider().create(inputs({ storage: { disk: '/dev/sda' } }));
-    const m = sim.listMachines().find((x) => x.system_id === id)!;
-    const boot = (m.blockdevice_set as { id: number; name: string }[]).find((d) => d.name === 'nvme0n1')!;
-    expect(sim.machineLayout(id)).toEqual({ layout: 'flat', root_device: boot.id, root_size: undefined });
-  });
-
   it('refuses a whole-disk volume group on a machine with one disk, and names the fix', async () => {
-    await expect(provider().create(inputs({ storage: { disk: '/dev/nvme0n1' } }))).rejects.toThrow(
-      'nuc2: /dev/nvme0n1 is the only disk; set rootSizeGiB to share it',
+    await expect(
+      provider().create(inputs({ storage: { disk: '/dev/nvme0n1', volumeGroup: 'ouchi-vg' } })),
+    ).rejects.toThrow(
+      'nuc2: /dev/nvme0n1 is the only disk, so the volume group cannot have it whole; set lvm.rootSizeGiB to share it with the OS',
     );
   });
 
@@ -147,11 +159,25 @@ describe('MachineProvider', () => {
     expect(logs[0]).toBe(`nuc2: adopting enlisted-by-pxe (${existing}, New) found by MAC`);
   });
 
-  it('adopts a deployed machine without deploying it again', async () => {
-    const existing = sim.addMachine('nuc2', '1c:69:7a:0a:10:12', MachineStatus.Deployed);
-    const { id } = await provider().create(inputs());
-    expect(id).toBe(existing);
-    expect(sim.log.filter((r) => r.op === 'deploy' || r.op === 'commission')).toEqual([]);
+  it('adopts a deployed machine that is as the site says without deploying it again (a lost state)', async () => {
+    const first = await provider().create(inputs());
+    sim.log.length = 0;
+    const { id, outs } = await provider().create(inputs());
+    expect(id).toBe(first.id);
+    expect(outs).toMatchObject({ adopted: true, statusName: 'Deployed' });
+    expect(sim.log.filter((r) => r.op === 'deploy' || r.op === 'commission' || r.op === 'release')).toEqual(
+      [],
+    );
+    // The new resource's claim is on the machine now.
+    expect(sim.listMachines()[0].description).toBe(`ouchi claim ${(outs as MachineOutputs).claim}`);
+  });
+
+  it('refuses to adopt a deployed machine that is not as the site says, and says what differs', async () => {
+    const existing = sim.addMachine('old-name', '1c:69:7a:0a:10:12', MachineStatus.Deployed);
+    await expect(provider().create(inputs())).rejects.toThrow(
+      `nuc2: MAAS has it Deployed as old-name (${existing}), not as the site says: address none, not 192.168.10.12; distro none, not noble; no volume group ouchi-vg (it has none). ouchi does not redeploy a machine it did not deploy: release it in MAAS (its disks are rewritten) and run pulumi up again, or make the site match`,
+    );
+    expect(sim.log.filter((r) => r.method !== 'GET' && r.path.includes('/machines/'))).toEqual([]);
   });
 
   it('fails with MAAS’s status_message when deployment fails', async () => {
