@@ -310,6 +310,149 @@ describe('MachineProvider', () => {
   });
 });
 
+describe('MachineProvider: release, delete, partial creates, renames, redeploys', () => {
+  const outsOf = (r: { outs?: unknown }) => r.outs as MachineOutputs;
+  const machineOps = () => sim.log.filter((r) => r.method === 'POST' && r.path.includes('/machines/'));
+
+  it('releases only from states MAAS releases from; deletes the others straight away', async () => {
+    const cases: [MachineStatus, string][] = [
+      [MachineStatus.FailedCommissioning, 'Failed commissioning'],
+      [MachineStatus.FailedTesting, 'Failed testing'],
+      [MachineStatus.Missing, 'Missing'],
+      [MachineStatus.New, 'New'],
+    ];
+    for (const [status] of cases) {
+      const id = sim.addMachine(`n${status}`, `1c:69:7a:0a:20:${String(status).padStart(2, '0')}`, status);
+      sim.log.length = 0;
+      await provider().delete(id, {
+        ...inputs(),
+        hostname: `n${status}`,
+        claim: undefined,
+      } as unknown as MachineOutputs);
+      // MAAS answers 409 to a release from these states: none was sent.
+      expect(machineOps()).toEqual([]);
+      expect(sim.listMachines().some((m) => m.system_id === id)).toBe(false);
+    }
+  });
+
+  it('leaves rescue mode before releasing', async () => {
+    const { id, outs } = await provider().create(inputs());
+    sim.enterRescueMode(id);
+    await provider().delete(id, outsOf({ outs }));
+    expect(
+      machineOps()
+        .map((r) => r.op)
+        .slice(-2),
+    ).toEqual(['exit_rescue_mode', 'release']);
+    expect(sim.listMachines()).toEqual([]);
+  });
+
+  it('a destroy that timed out mid-erase is finished by the next one, which waits instead of releasing again', async () => {
+    const { id, outs } = await provider().create(inputs({ erase: true }));
+    sim.durations = { ...sim.durations, erasing: 1500 };
+    const impatient = { ...outsOf({ outs }), deployTimeoutMinutes: 0.002 };
+    await expect(provider().delete(id, impatient)).rejects.toThrow(
+      /^machine nuc2 \(\w+\) is still Disk erasing after 0 s \(timeout 0 s waiting for Ready or New\)/,
+    );
+    expect(sim.listMachines()[0]).toMatchObject({ status_name: 'Disk erasing' });
+    const releases = machineOps().filter((r) => r.op === 'release').length;
+    await provider().delete(id, outsOf({ outs }));
+    expect(machineOps().filter((r) => r.op === 'release')).toHaveLength(releases);
+    expect(sim.listMachines()).toEqual([]);
+    expect(logs).toContain('nuc2: waiting for Disk erasing');
+  });
+
+  it('a DELETE whose answer was lost, retried and answered 404, is a delete that worked', async () => {
+    const { id, outs } = await provider().create(inputs());
+    // MAAS deletes the machine, then the proxy in front of it answers 504; the retry finds nothing.
+    sim.faults.push({
+      method: 'DELETE',
+      path: /^machines\/\w+\/$/,
+      kind: 'status',
+      status: 504,
+      stage: 'after',
+    });
+    const quick = new MachineProvider(
+      () => undefined,
+      () => clientFor(sim, { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 1, retryAfterMs: 1 } }),
+    );
+    await quick.delete(id, outsOf({ outs }));
+    expect(sim.log.filter((r) => r.method === 'DELETE').map((r) => r.status)).toEqual([504, 404]);
+    // A first DELETE answered 404 is still an error: the machine was never there.
+    await expect(clientFor(sim).deleteMachine(id)).rejects.toThrow(/answered 404/);
+  });
+
+  it('a create that fails after enlisting is a partial create: the error carries the id and the outputs', async () => {
+    sim.failDeployment.add('nuc2');
+    const error = (await provider()
+      .create(inputs())
+      .catch((e: unknown) => e)) as Error & { id: string; properties: MachineOutputs; reasons: string[] };
+    const [m] = sim.listMachines();
+    expect(error.id).toBe(m.system_id);
+    expect(error.properties).toMatchObject({
+      systemId: m.system_id,
+      hostname: 'nuc2',
+      statusName: 'Failed deployment',
+      claim: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
+    expect(error.reasons).toEqual([error.message]);
+    expect(error.message).toMatch(/^machine nuc2 \(\w+\) is Failed deployment/);
+    // The next up finds it not Deployed and carries on from where it stopped.
+    sim.failDeployment.delete('nuc2');
+    expect(diffMachine(error.properties, inputs())).toMatchObject({ changes: true, replaces: [] });
+    const updated = await provider().update(error.id, error.properties, inputs());
+    expect(updated.outs).toMatchObject({ systemId: m.system_id, statusName: 'Deployed' });
+    expect(sim.listMachines()).toHaveLength(1);
+  });
+
+  it('a renamed node: the new resource adopts the machine, the old one’s delete leaves it Deployed', async () => {
+    const old = await provider().create(inputs());
+    const renamed = await provider().create(inputs({ hostname: 'nuc2b' }));
+    expect(renamed).toMatchObject({ id: old.id, outs: { adopted: true, hostname: 'nuc2b' } });
+    sim.log.length = 0;
+    await provider().delete(old.id, outsOf(old));
+    expect(machineOps()).toEqual([]);
+    expect(sim.listMachines()).toMatchObject([
+      { system_id: old.id, hostname: 'nuc2b', status_name: 'Deployed' },
+    ]);
+    expect(logs).toContain(
+      `nuc2: nuc2b (${old.id}) now belongs to another ouchi resource (a renamed node or site): left as it is`,
+    );
+  });
+
+  it('a change that needs a redeploy takes the machines down one at a time', async () => {
+    const macs = ['1c:69:7a:0a:10:21', '1c:69:7a:0a:10:22', '1c:69:7a:0a:10:23'];
+    const node = (i: number) =>
+      inputs({
+        hostname: `nuc${i + 5}`,
+        macs: [macs[i]],
+        staticIp: { cidr: '192.168.10.0/24', ip: `192.168.10.${21 + i}` },
+      });
+    const created = await Promise.all(macs.map((_, i) => provider().create(node(i))));
+    let down = 0;
+    const sampler = setInterval(() => {
+      down = Math.max(down, sim.listMachines().filter((m) => m.status_name !== 'Deployed').length);
+    }, 2);
+    try {
+      const updated = await Promise.all(
+        created.map((c, i) =>
+          provider().update(c.id, outsOf(c), { ...node(i), userData: '#cloud-config\n# v2\n' }),
+        ),
+      );
+      expect(updated.map((u) => (u.outs as MachineOutputs).statusName)).toEqual([
+        'Deployed',
+        'Deployed',
+        'Deployed',
+      ]);
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(down).toBe(1);
+    expect(macs.map((_, i) => sim.userDataOf(created[i].id))).toEqual(Array(3).fill('#cloud-config\n# v2\n'));
+    expect(logs.filter((l) => l.endsWith('redeploying (userData changed)'))).toHaveLength(3);
+  });
+});
+
 describe('IpRange, VlanDhcp and Tag providers', () => {
   const conn = () => ({ maasUrl: sim.url, apiKey: sim.adminKey });
 
@@ -355,6 +498,49 @@ describe('IpRange, VlanDhcp and Tag providers', () => {
     expect(outs).toMatchObject({ rack: 'k4rack', dhcpOn: true });
     await vlan.delete(id, args);
     expect((await clientFor(sim).getVlan(0, 0)).dhcp_on).toBe(false);
+  });
+
+  it('a second up is no change: diffs ignore outputs, and updates that change nothing write nothing', async () => {
+    const ranges = new IpRangeProvider();
+    const args = {
+      ...conn(),
+      type: 'dynamic' as const,
+      startIp: '192.168.10.100',
+      endIp: '192.168.10.149',
+      comment: 'ouchi',
+    };
+    const range = await ranges.create(args);
+    // The state holds the outputs (subnetCidr); the program sends the inputs.
+    expect(await ranges.diff(range.id, range.outs as typeof args, args)).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    const vlan = new VlanDhcpProvider();
+    const dhcpArgs = { ...conn(), subnetCidr: '192.168.10.0/24' };
+    const dhcp = await vlan.create(dhcpArgs);
+    expect(dhcp.outs).toMatchObject({ rack: 'k4rack', dhcpOn: true });
+    expect((await vlan.diff(dhcp.id, dhcp.outs as never, dhcpArgs)).changes).toBe(false);
+    const tags = new TagProvider();
+    const tag = await tags.create({ ...conn(), name: 'worker', comment: '' });
+    expect(
+      (await tags.diff(tag.id, tag.outs as never, { ...conn(), name: 'worker', comment: '' })).changes,
+    ).toBe(false);
+    // An update that finds MAAS as wanted (e.g. after a provider upgrade) sends no PUT.
+    sim.log.length = 0;
+    await ranges.update(range.id, range.outs as typeof args, args);
+    await vlan.update(dhcp.id, dhcp.outs as never, dhcpArgs);
+    await tags.update(tag.id, tag.outs as never, { ...conn(), name: 'worker', comment: '' });
+    expect(sim.log.filter((r) => r.method !== 'GET')).toEqual([]);
+    // Drift: DHCP turned off by hand is a change, and the update turns it on again.
+    await clientFor(sim).updateVlan(0, 0, { dhcpOn: false });
+    const read = await vlan.read(dhcp.id, dhcpArgs);
+    expect(await vlan.diff(dhcp.id, read.props as never, dhcpArgs)).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
+    await vlan.update(dhcp.id, read.props as never, dhcpArgs);
+    expect((await clientFor(sim).getVlan(0, 0)).dhcp_on).toBe(true);
   });
 
   it('creates or adopts tags', async () => {
