@@ -163,6 +163,13 @@ export function checkMachineInputs(news: Partial<MachineInputs>): pulumi.dynamic
   return failures;
 }
 
+/** Statuses in which a machine is in use: never renamed away from its hostname. */
+const RUNNING_STATUSES: readonly MachineStatus[] = [
+  MachineStatus.Deployed,
+  MachineStatus.Deploying,
+  MachineStatus.Allocated,
+];
+
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
@@ -342,15 +349,7 @@ export class MachineProvider implements pulumi.dynamic.ResourceProvider {
       this.log(`${inputs.hostname}: adopting ${m.hostname} (${m.system_id}, ${m.status_name}) found by MAC`);
       if (m.status === MachineStatus.Deployed) await this.checkAdoptable(client, inputs, m);
     } else {
-      m = await client.createMachine({
-        hostname: inputs.hostname,
-        macAddresses: inputs.macs,
-        architecture: inputs.architecture,
-        powerType: inputs.powerType,
-        powerParameters: inputs.powerParameters,
-        description: claimText(claim),
-        commission: true,
-      });
+      m = await this.enlist(client, inputs, claim);
       this.log(`${inputs.hostname}: enlisted as ${m.system_id}, commissioning`);
     }
     // From here on the machine is in MAAS: whatever fails, the state must know it.
@@ -367,6 +366,44 @@ export class MachineProvider implements pulumi.dynamic.ResourceProvider {
     } catch (e) {
       const latest = await client.getMachine(systemId).catch(() => m!);
       throw partialCreate(e, outputs(inputs, latest, adopted, claim));
+    }
+  }
+
+  /**
+   * Enlists the machine. Its hostname may still be held by the machine it replaces (a new NIC or a
+   * new box for the same node), which ouchi released and kept in MAAS: that one is renamed
+   * `<hostname>-<system id>` so the new one can have the name. A hostname held by a machine ouchi
+   * does not manage is left alone, and the error says which.
+   */
+  private async enlist(client: MaasClient, inputs: MachineInputs, claim: string): Promise<Machine> {
+    const create = () =>
+      client.createMachine({
+        hostname: inputs.hostname,
+        macAddresses: inputs.macs,
+        architecture: inputs.architecture,
+        powerType: inputs.powerType,
+        powerParameters: inputs.powerParameters,
+        description: claimText(claim),
+        commission: true,
+      });
+    try {
+      return await create();
+    } catch (e) {
+      if (!(e instanceof MaasApiError && e.status === 400 && e.fieldErrors?.hostname)) throw e;
+      const [holder] = await client.listMachines({ hostname: [inputs.hostname] });
+      if (!holder) throw e;
+      const kept = claimOf(holder) !== undefined && !RUNNING_STATUSES.includes(holder.status);
+      if (!kept) {
+        throw new Error(
+          `${inputs.hostname}: MAAS machine ${holder.system_id} (${holder.status_name}) already has this hostname and ouchi does not manage it: rename or delete it in MAAS`,
+        );
+      }
+      const renamed = `${inputs.hostname}-${holder.system_id}`.slice(0, 63);
+      this.log(
+        `${inputs.hostname}: the machine it replaces (${holder.system_id}, kept in MAAS) is renamed ${renamed}`,
+      );
+      await client.updateMachine(holder.system_id, { hostname: renamed });
+      return create();
     }
   }
 
