@@ -92,6 +92,15 @@ export function powerParameters(
   }
 }
 
+/**
+ * A machine's resource name: its hostname, without the site's name, so renaming the site keeps it.
+ * A renamed node is a new resource; it adopts the machine by MAC, and the old resource's delete then
+ * finds the new one's claim on the machine and leaves it (machine-provider.ts).
+ */
+export function machineName(node: NodeSpec): string {
+  return node.hostname;
+}
+
 /** Writes the inventory files under `dir`, each atomically. */
 export function writeInventory(dir: string, files: InventoryFiles): void {
   for (const [path, text] of Object.entries(files)) {
@@ -110,9 +119,15 @@ export class MaasCluster extends pulumi.ComponentResource {
     const { site } = args;
     const connection = { maasUrl: args.maasUrl, apiKey: pulumi.secret(args.apiKey) };
     const child = { parent: this };
+    // Children are named by what they are, without the site's name: a URN holds the parent's type,
+    // not its name, so renaming the site keeps every child's URN and the engine updates in place
+    // instead of creating new resources beside old ones whose deletes would undo them (turn DHCP
+    // off, delete the ranges, release the machines). The alias is the name they had before,
+    // `<site>-<what>`, so stacks made then keep their resources.
+    const named = (old: string) => ({ ...child, aliases: [{ name: `${name}-${old}` }] });
 
     const dhcp = new MaasIpRange(
-      `${name}-dhcp-range`,
+      'dhcp-range',
       {
         ...connection,
         type: 'dynamic',
@@ -120,10 +135,10 @@ export class MaasCluster extends pulumi.ComponentResource {
         endIp: site.maas.dhcpRange.end,
         comment: `ouchi ${site.name}: enlistment and commissioning`,
       },
-      child,
+      named('dhcp-range'),
     );
     const pool = new MaasIpRange(
-      `${name}-loadbalancer-pool`,
+      'loadbalancer-pool',
       {
         ...connection,
         type: 'reserved',
@@ -131,20 +146,20 @@ export class MaasCluster extends pulumi.ComponentResource {
         endIp: site.loadBalancer.pool.end,
         comment: `ouchi ${site.name}: MetalLB pool`,
       },
-      child,
+      named('loadbalancer-pool'),
     );
     const vlan = new MaasVlanDhcp(
-      `${name}-dhcp`,
+      'dhcp',
       { ...connection, subnetCidr: site.network.subnet },
-      { ...child, dependsOn: [dhcp] },
+      { ...named('dhcp'), dependsOn: [dhcp] },
     );
     const tags = Object.fromEntries(
       (['control-plane', 'worker'] as const).map((role) => [
         role,
         new MaasTag(
-          `${name}-tag-${role}`,
+          `tag-${role}`,
           { ...connection, name: role, comment: `ouchi ${site.name}: Kubernetes ${role}` },
-          child,
+          named(`tag-${role}`),
         ),
       ]),
     );
@@ -153,7 +168,7 @@ export class MaasCluster extends pulumi.ComponentResource {
     this.machines = site.nodes.map(
       (node) =>
         new MaasMachine(
-          `${name}-${node.hostname}`,
+          machineName(node),
           {
             ...connection,
             hostname: node.hostname,
@@ -179,7 +194,7 @@ export class MaasCluster extends pulumi.ComponentResource {
             maxRedeploying: args.maxRedeploying ?? 1,
             ...(args.pollMs === undefined ? {} : { pollMs: args.pollMs }),
           },
-          { ...child, dependsOn: [vlan, pool, tags[node.role]] },
+          { ...named(node.hostname), dependsOn: [vlan, pool, tags[node.role]] },
         ),
     );
 

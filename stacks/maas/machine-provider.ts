@@ -500,6 +500,16 @@ export class MachineProvider implements pulumi.dynamic.ResourceProvider {
     });
   }
 
+  private async unlinkStaticIp(client: MaasClient, props: MachineInputs, m: Machine): Promise<void> {
+    if (!props.staticIp) return;
+    for (const iface of m.interface_set) {
+      for (const link of iface.links) {
+        if (link.mode === 'static' && link.ip_address === props.staticIp.ip)
+          await client.unlinkSubnet(m.system_id, iface.id, link.id);
+      }
+    }
+  }
+
   private async tag(client: MaasClient, inputs: MachineInputs, m: Machine): Promise<Machine> {
     const missing = inputs.tags.filter((t) => !m.tag_names.includes(t));
     for (const tag of missing) await client.updateTagNodes(tag, { add: [m.system_id] });
@@ -589,6 +599,9 @@ export class MachineProvider implements pulumi.dynamic.ResourceProvider {
     }
     m = await this.releaseIfNeeded(client, props, m);
     if (props.keep) {
+      // MAAS keeps a static address on the interface after a release: the site's address goes to
+      // whatever machine the site gives it next (the node's new hardware), not to the retired one.
+      await this.unlinkStaticIp(client, props, m);
       this.log(`${props.hostname}: released and kept in MAAS`);
       return;
     }

@@ -12,7 +12,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { MachineStatus } from '../../../stacks/maas/types';
-import { changesOf, engineBin, PulumiStack } from '../../support/engine/pulumi';
+import { changesOf, engineBin, failureOf, PulumiStack, type Run } from '../../support/engine/pulumi';
 import { fleetSiteInput, FLEET_NETWORK } from '../../support/maas/fleet';
 import { clientFor, startSimulator } from '../../support/maas/fixture';
 import type { MaasSimulator } from '../../support/maas/simulator';
@@ -35,14 +35,27 @@ if (!engine.bin && process.env.OUCHI_E2E === '1') {
   const site = fleetSiteInput(NODES, STACK) as unknown as Record<string, any>;
   const writeSite = () => writeFileSync(siteFile(), stringify(site));
   const inventoryDir = join(ROOT, 'inventory', STACK);
-  const machines = () => sim.listMachines() as Record<string, any>[];
+  const machines = () =>
+    (sim.listMachines() as Record<string, any>[]).sort((a, b) =>
+      String(a.hostname).localeCompare(String(b.hostname)),
+    );
   const byHostname = () => Object.fromEntries(machines().map((m) => [m.hostname as string, m]));
   const writes = () => sim.log.filter((r) => r.method !== 'GET');
-  const ok = (run: { code: number; stdout: string; stderr: string }) => {
-    if (run.code !== 0)
-      throw new Error(`pulumi failed (${run.code}):\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}`);
+  const ok = (run: Run) => {
+    if (run.code !== 0) throw new Error(`pulumi exited ${run.code}:\n${failureOf(run)}`);
     return changesOf(run.stdout);
   };
+  /** Machines of the site's nodes (a replaced node's old machine is kept in MAAS under another name). */
+  const siteMachines = () =>
+    machines().filter((m) => site.nodes.some((n: { hostname: string }) => n.hostname === m.hostname));
+  /** What the dynamic providers wrote on stderr (progress lines), for the log of a step. */
+  const progress = (run: Run) =>
+    run.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{"sequence"'))
+      .map((l) => JSON.parse(l).diagnosticEvent)
+      .filter((d) => d && d.severity === 'info#err')
+      .map((d) => String(d.message).trim());
 
   beforeAll(async () => {
     sim = await startSimulator({
@@ -76,6 +89,7 @@ if (!engine.bin && process.env.OUCHI_E2E === '1') {
     await sim?.stop();
     stack?.remove();
     rmSync(inventoryDir, { recursive: true, force: true });
+    rmSync(`${inventoryDir}-renamed`, { recursive: true, force: true });
   });
 
   it('preview plans the ranges, DHCP, tags and one machine per node, and changes nothing in MAAS', async () => {
@@ -117,8 +131,8 @@ if (!engine.bin && process.env.OUCHI_E2E === '1') {
     const before = byHostname();
     sim.log.length = 0;
     const preview = ok(await stack.preview());
-    expect(preview.ops[`${STACK}-node3`]).toEqual(['update']);
-    expect(preview.ops[`${STACK}-node2`]).toEqual(['replace']);
+    expect(preview.ops.node3).toEqual(['update']);
+    expect(preview.ops.node2).toEqual(['replace']);
     expect(writes()).toEqual([]);
     const changes = ok(await stack.up());
     expect(changes.summary).toMatchObject({ update: 1, replace: 1 });
@@ -135,8 +149,7 @@ if (!engine.bin && process.env.OUCHI_E2E === '1') {
     writeSite();
     let down = 0;
     const sampler = setInterval(() => {
-      const managed = machines().filter((m) => m.hostname.startsWith('node'));
-      down = Math.max(down, managed.filter((m) => m.status_name !== 'Deployed').length);
+      down = Math.max(down, siteMachines().filter((m) => m.status_name !== 'Deployed').length);
     }, 5);
     let changes;
     try {
@@ -175,26 +188,38 @@ if (!engine.bin && process.env.OUCHI_E2E === '1') {
     expect(new Set(macs).size).toBe(macs.length);
   }, 240_000);
 
-  it('a renamed node keeps its machine, Deployed, under its new name', async () => {
+  it('a renamed node and a renamed site keep their machine Deployed, and MAAS keeps its ranges and DHCP', async () => {
     const before = byHostname().node1;
+    sim.log.length = 0;
     site.nodes[0].hostname = 'node1b';
+    site.name = `${STACK}-renamed`;
     writeSite();
     await stack.setConfig({}, { 'ouchi:powerPasswords.node1b': 'pw-node1' });
-    const changes = ok(await stack.up());
-    expect(changes.ops[`${STACK}-node1b`]).toEqual(['create']);
-    expect(changes.ops[`${STACK}-node1`]).toEqual(['delete']);
+    const run = await stack.up();
+    const changes = ok(run);
+    expect(changes.ops.node1b).toEqual(['create']);
+    expect(changes.ops.node1).toEqual(['delete']);
+    // The site's name is in the ranges' and tags' comments: updated in place, never recreated.
+    expect(changes.ops['dhcp-range']).toEqual(['update']);
+    expect(changes.ops.dhcp).toEqual(['same']);
+    expect(progress(run)).toContain(
+      `node1: node1b (${before.system_id}) now belongs to another ouchi resource (a renamed node or site): left as it is`,
+    );
     const after = byHostname().node1b;
     expect([after.system_id, after.status_name]).toEqual([before.system_id, 'Deployed']);
     expect(sim.log.filter((r) => r.op === 'release' && r.path.includes(before.system_id))).toEqual([]);
+    const client = clientFor(sim);
+    expect((await client.getVlan(0, 0)).dhcp_on).toBe(true);
+    expect((await client.listIpRanges()).map((r) => r.comment)).toEqual([
+      `ouchi ${STACK}-renamed: enlistment and commissioning`,
+      `ouchi ${STACK}-renamed: MetalLB pool`,
+    ]);
   }, 240_000);
 
   it('destroy releases every machine (kept in MAAS, as keepOnDelete says) and removes ranges, tags and DHCP', async () => {
     const changes = ok(await stack.destroy());
     expect(changes.summary).toMatchObject({ delete: 6 + NODES + 1 });
-    const managed = machines().filter((m) =>
-      site.nodes.some((n: { hostname: string }) => n.hostname === m.hostname),
-    );
-    expect(managed.map((m) => m.status_name)).toEqual(Array(NODES).fill('Ready'));
+    expect(siteMachines().map((m) => m.status_name)).toEqual(Array(NODES).fill('Ready'));
     expect(await stack.state()).toEqual({});
   }, 240_000);
 });

@@ -61,6 +61,18 @@ export function changesOf(stdout: string): Changes {
   return { summary, ops };
 }
 
+/** The error diagnostics of a run (what `pulumi` shows under Diagnostics), else the end of its output. */
+export function failureOf(run: Run): string {
+  const errors = run.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{"sequence"'))
+    .map((l) => JSON.parse(l) as Record<string, any>)
+    .map((e) => e.diagnosticEvent)
+    .filter((d) => d && (d.severity === 'error' || d.severity === 'info#err'))
+    .map((d) => `${d.urn ? `${String(d.urn).split('::').pop()}: ` : ''}${String(d.message).trim()}`);
+  return errors.length > 0 ? errors.join('\n') : `${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`;
+}
+
 export class PulumiStack {
   readonly dir: string;
   private readonly env: NodeJS.ProcessEnv;
@@ -118,9 +130,7 @@ export class PulumiStack {
   async ok(args: readonly string[]): Promise<Run> {
     const result = await this.run(args);
     if (result.code !== 0) {
-      throw new Error(
-        `pulumi ${args.join(' ')} exited ${result.code}:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`,
-      );
+      throw new Error(`pulumi ${args.join(' ')} exited ${result.code}:\n${failureOf(result)}`);
     }
     return result;
   }
