@@ -62,7 +62,10 @@ async function main(): Promise<void> {
   require('../../stacks/images');
   const { parseLayers } = require('../../stacks/config') as typeof import('../../stacks/config');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const input = fleetSiteInput(nodes, `bench-${nodes}`) as unknown as Record<string, any>;
+  const input = fleetSiteInput(nodes, `bench-${nodes}`) as unknown as {
+    images: { build: unknown[] };
+    apps: string[];
+  };
   input.images.build = Array.from({ length: images }, (_, i) => ({
     name: `image${i + 1}`,
     context: 'images/hello',
