@@ -6,7 +6,7 @@
  * failed or timed out the client looks the machine up by MAC before trying again.
  */
 import { base64, encodeForm, flatten, type Form } from './form';
-import { authorizationHeader, parseApiKey, systemClock, type ApiKey, type OAuthClock } from './oauth';
+import { authorizer, parseApiKey, systemClock, type OAuthClock } from './oauth';
 import type {
   BlockDevice,
   Fabric,
@@ -24,6 +24,7 @@ import type {
   VolumeGroup,
 } from './types';
 import { StatusBatcher } from './status-batcher';
+import { fetchTransport, httpTransport, type Transport } from './transport';
 
 export class MaasApiError extends Error {
   constructor(
@@ -70,7 +71,7 @@ export class MaasConnectionError extends Error {
 
 function causeText(e: unknown): string {
   const err = e as { message?: string; cause?: { code?: string; message?: string } };
-  return err.cause?.code ?? err.cause?.message ?? err.message ?? String(e);
+  return err.cause?.code ?? err.cause?.message ?? (e as { code?: string }).code ?? err.message ?? String(e);
 }
 
 function describeBody(body: string): string {
@@ -112,7 +113,10 @@ export interface MaasClientOptions {
   /** MAAS URL as users write it, e.g. `http://maas.example:5240/MAAS`. */
   readonly url: string;
   readonly apiKey: string;
+  /** Send with this fetch instead of the default node:http keep-alive transport. */
   readonly fetch?: typeof fetch;
+  /** How requests are sent (default: node:http(s) with a keep-alive agent, see transport.ts). */
+  readonly transport?: Transport;
   readonly retry?: Partial<RetryPolicy>;
   /** Per-request timeout; creating a machine can take a minute on real MAAS. @default 120000 */
   readonly timeoutMs?: number;
@@ -198,8 +202,10 @@ export interface ReleaseParams {
 
 export class MaasClient {
   readonly baseUrl: string;
-  private readonly key: ApiKey;
-  private readonly doFetch: typeof fetch;
+  /** scheme://host:port, what request paths are appended to. */
+  private readonly origin: string;
+  private readonly authorization: () => string;
+  private readonly transport: Transport;
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
   private readonly clock: OAuthClock;
@@ -217,13 +223,17 @@ export class MaasClient {
       throw new Error(`MAAS URL ${JSON.stringify(options.url)} is not http(s)://host:port/MAAS`);
     }
     this.baseUrl = url.endsWith('/MAAS') ? url : `${url}/MAAS`;
-    this.key = parseApiKey(options.apiKey);
-    this.doFetch = options.fetch ?? fetch;
+    this.origin = this.baseUrl.replace(/\/MAAS$/, '');
+    const key = parseApiKey(options.apiKey);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? 120_000;
     this.clock = options.clock ?? systemClock;
+    this.authorization = authorizer(key, this.clock);
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.gate = new Gate(options.maxInFlight ?? 8);
+    this.transport =
+      options.transport ??
+      (options.fetch ? fetchTransport(options.fetch) : httpTransport(options.maxInFlight ?? 8));
     this.batcher = new StatusBatcher({
       list: (ids) => this.listMachines({ id: ids }),
       get: (id) => this.getMachine(id),
@@ -294,10 +304,10 @@ export class MaasClient {
           () => controller.abort(new Error(`timed out after ${this.timeoutMs} ms`)),
           this.timeoutMs,
         );
-        return this.doFetch(`${this.baseUrl.replace(/\/MAAS$/, '')}${fullPath}`, {
+        return this.transport(`${this.origin}${fullPath}`, {
           method,
           headers: {
-            authorization: authorizationHeader(this.key, this.clock),
+            authorization: this.authorization(),
             accept: 'application/json',
             ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
           },
@@ -306,12 +316,12 @@ export class MaasClient {
         });
       });
       const text = await response.text();
-      const header = Number(response.headers.get('retry-after') ?? '');
+      const header = Number(response.header('retry-after') ?? '');
       return {
         status: response.status,
         text,
         retryAfter: Number.isFinite(header) && header > 0 ? header : undefined,
-        json: /json/i.test(response.headers.get('content-type') ?? 'application/json'),
+        json: /json/i.test(response.header('content-type') ?? 'application/json'),
       };
     } finally {
       clearTimeout(timer);
