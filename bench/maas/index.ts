@@ -61,12 +61,20 @@ function stats(child: ChildProcess): Promise<SimulatorStats> {
   });
 }
 
-async function provision(n: number, stretch: number): Promise<{ wallMs: number; requests: number }> {
+interface Provisioned {
+  readonly wallMs: number;
+  readonly requests: number;
+  /** CPU of the client (this process) and of the simulator during the run, ms. */
+  readonly clientCpuMs: number;
+  readonly simulatorCpuMs: number;
+}
+
+async function provision(n: number, stretch: number): Promise<Provisioned> {
   const sim = await startSimulator(stretch);
   try {
     const admin = new MaasClient({ url: sim.url, apiKey: sim.adminKey });
     await admin.createTag({ name: 'worker' });
-    const before = (await stats(sim.child)).requests;
+    const before = await stats(sim.child);
     const provider = new MachineProvider(() => undefined);
     const addresses = fleetAddresses(n);
     const inputs = (i: number): MachineInputs => ({
@@ -90,11 +98,18 @@ async function provision(n: number, stretch: number): Promise<{ wallMs: number; 
       pollMs: { min: 25, max: 200 },
     });
     const started = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
     await Promise.all(Array.from({ length: n }, (_, i) => provider.create(inputs(i))));
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const used = process.cpuUsage(cpu);
     const after = await stats(sim.child);
     if (after.deployed !== n) throw new Error(`${after.deployed} of ${n} machines deployed`);
-    return { wallMs, requests: after.requests - before };
+    return {
+      wallMs,
+      requests: after.requests - before.requests,
+      clientCpuMs: (used.user + used.system) / 1000,
+      simulatorCpuMs: after.cpuMs - before.cpuMs,
+    };
   } finally {
     sim.child.send({ type: 'stop' } satisfies ToSimulator);
   }
@@ -148,14 +163,14 @@ async function main(): Promise<void> {
     `client CPU per request (${count} GETs, 8 in flight): node:http keep-alive ${http.toFixed(3)} ms, fetch ${viaFetch.toFixed(3)} ms, ratio ${(http / viaFetch).toFixed(2)} (goal ≤ 0.5)`,
   );
   for (const stretch of STRETCHES) {
-    const results = new Map<number, { wallMs: number; requests: number }>();
+    const results = new Map<number, Provisioned>();
     for (const n of SIZES) results.set(n, await provision(n, stretch));
     const one = results.get(1)?.wallMs;
     if (one === undefined) throw new Error('BENCH_SIZES must include 1, the baseline');
     console.log(`stretch ${stretch}: ${JSON.stringify(scaledDurations(stretch))}`);
     for (const [n, r] of results) {
       console.log(
-        `  N=${String(n).padStart(2)}  wall ${r.wallMs.toFixed(0).padStart(5)} ms  wall(N)/wall(1) ${(r.wallMs / one).toFixed(2)}  requests/machine ${(r.requests / n).toFixed(1)}`,
+        `  N=${String(n).padStart(3)}  wall ${r.wallMs.toFixed(0).padStart(5)} ms  wall(N)/wall(1) ${(r.wallMs / one).toFixed(2)}  requests/machine ${(r.requests / n).toFixed(1)}  CPU client ${r.clientCpuMs.toFixed(0)} ms, simulator ${r.simulatorCpuMs.toFixed(0)} ms`,
       );
     }
     const ratio = (n: number) => (results.get(n)?.wallMs ?? NaN) / one;
