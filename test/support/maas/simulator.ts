@@ -1301,6 +1301,8 @@ export class MaasSimulator {
   }
 
   private machineJson(m: SimMachine): Json {
+    // Each disk rendered once for the four places a machine object shows it.
+    const disks = m.storage.disks.map((d) => [d, m.storage.diskJson(d)] as const);
     const interfaces = m.interfaces.map((i) => this.interfaceJson(m, i));
     const ips = m.interfaces.flatMap((i) => i.links.flatMap((l) => (l.ip_address ? [l.ip_address] : [])));
     const tags = [...this.tags.values()].filter((t) => t.machines.has(m.system_id)).map((t) => t.name);
@@ -1341,12 +1343,10 @@ export class MaasSimulator {
       interface_set: interfaces,
       boot_interface: interfaces[0] ?? null,
       bios_boot_method: 'uefi',
-      blockdevice_set: m.storage.disks.map((d) => m.storage.diskJson(d)),
-      physicalblockdevice_set: m.storage.physical().map((d) => m.storage.diskJson(d)),
-      virtualblockdevice_set: m.storage.disks
-        .filter((d) => d.type === 'virtual')
-        .map((d) => m.storage.diskJson(d)),
-      boot_disk: this.bootDiskJson(m),
+      blockdevice_set: disks.map(([, json]) => json),
+      physicalblockdevice_set: disks.filter(([d]) => d.type === 'physical').map(([, json]) => json),
+      virtualblockdevice_set: disks.filter(([d]) => d.type === 'virtual').map(([, json]) => json),
+      boot_disk: disks.find(([d]) => d === m.storage.bootDisk())?.[1] ?? null,
       volume_groups: m.storage.groups.map((g) => ({
         system_id: m.system_id,
         id: g.id,
@@ -1365,11 +1365,6 @@ export class MaasSimulator {
   /** Test hook: the user data MAAS would serve the machine (decoded). */
   userDataOf(systemId: string): string | undefined {
     return this.machines.get(systemId)?.user_data;
-  }
-
-  private bootDiskJson(m: SimMachine): Json | null {
-    const boot = m.storage.bootDisk();
-    return boot ? m.storage.diskJson(boot) : null;
   }
 
   /** Test hook: a machine's storage model (disks, boot disk, partitions, volume groups). */
