@@ -267,7 +267,8 @@ function partialCreate(cause: unknown, properties: MachineOutputs): PartialCreat
   };
   error.message = message;
   error.id = properties.systemId;
-  error.properties = properties;
+  // The host sends these as a protobuf Struct, which has no undefined: keep only what JSON keeps.
+  error.properties = JSON.parse(JSON.stringify(properties)) as MachineOutputs;
   error.reasons = [message];
   return error as PartialCreateError;
 }

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { MachineStatus } from '../../../stacks/maas/types';
 import { changesOf, engineBin, failureOf, PulumiStack, type Run } from '../../support/engine/pulumi';
-import { fleetSiteInput, FLEET_NETWORK } from '../../support/maas/fleet';
+import { fleetAddresses, fleetMac, fleetSiteInput, FLEET_NETWORK } from '../../support/maas/fleet';
 import { clientFor, startSimulator } from '../../support/maas/fixture';
 import type { MaasSimulator } from '../../support/maas/simulator';
 import { ROOT } from '../../support/site';
@@ -188,6 +188,42 @@ if (!engine.bin && process.env.OUCHI_E2E === '1') {
     expect(new Set(macs).size).toBe(macs.length);
   }, 240_000);
 
+  it('a node whose deploy fails stays in the state as a partial create, and the next up finishes it', async () => {
+    const spare = fleetAddresses(2 * NODES + 2);
+    site.nodes.push({
+      hostname: 'node5',
+      role: 'worker',
+      ip: spare[2 * NODES],
+      macs: [fleetMac(NODES)],
+      power: { type: 'amt', address: spare[2 * NODES + 1] },
+      lvm: { disk: '/dev/nvme0n1', rootSizeGiB: 64 },
+    });
+    writeSite();
+    await stack.setConfig({}, { 'ouchi:powerPasswords.node5': 'pw-node5' });
+    sim.failDeployment.add('node5');
+    let failed: Run;
+    try {
+      failed = await stack.up();
+    } finally {
+      sim.failDeployment.delete('node5');
+    }
+    expect(failed.code).not.toBe(0);
+    expect(failureOf(failed)).toContain('node5: Failed deployment (Failed deployment - Installation failed');
+    const enlisted = byHostname().node5;
+    // The state has the machine MAAS has, so nothing is enlisted twice.
+    expect((await stack.state()).node5).toMatchObject({
+      systemId: enlisted.system_id,
+      statusName: 'Failed deployment',
+    });
+    const changes = ok(await stack.up());
+    expect(changes.ops.node5).toEqual(['update']);
+    expect([byHostname().node5.system_id, byHostname().node5.status_name]).toEqual([
+      enlisted.system_id,
+      'Deployed',
+    ]);
+    expect(machines().filter((m) => m.interface_set[0].mac_address === fleetMac(NODES))).toHaveLength(1);
+  }, 240_000);
+
   it('a renamed node and a renamed site keep their machine Deployed, and MAAS keeps its ranges and DHCP', async () => {
     const before = byHostname().node1;
     sim.log.length = 0;
@@ -219,8 +255,8 @@ if (!engine.bin && process.env.OUCHI_E2E === '1') {
 
   it('destroy releases every machine (kept in MAAS, as keepOnDelete says) and removes ranges, tags and DHCP', async () => {
     const changes = ok(await stack.destroy());
-    expect(changes.summary).toMatchObject({ delete: 6 + NODES + 1 });
-    expect(siteMachines().map((m) => m.status_name)).toEqual(Array(NODES).fill('Ready'));
+    expect(changes.summary).toMatchObject({ delete: 6 + site.nodes.length + 1 });
+    expect(siteMachines().map((m) => m.status_name)).toEqual(Array(site.nodes.length).fill('Ready'));
     expect(await stack.state()).toEqual({});
   }, 240_000);
 });
