@@ -259,7 +259,9 @@ export interface PartialCreateError extends Error {
 }
 
 function partialCreate(cause: unknown, properties: MachineOutputs): PartialCreateError {
-  const message = cause instanceof Error ? cause.message : String(cause);
+  // Not `instanceof Error`: serialized, an error class's prototype is a copy, so the check fails.
+  const text = (cause as { message?: unknown } | undefined)?.message;
+  const message = typeof text === 'string' ? text : String(cause);
   const error = new Error(message) as Error & {
     id?: string;
     properties?: MachineOutputs;
