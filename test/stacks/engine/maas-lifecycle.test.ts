@@ -209,7 +209,7 @@ if (!engine.bin && process.env.OUCHI_E2E === '1') {
     }
     expect(failed.code).not.toBe(0);
     expect(failureOf(failed)).toMatch(
-      /node5: machine node5 \(\w+\) is Failed deployment \(waited for Deployed\): Failed deployment - Installation failed/,
+      /\* machine node5 \(\w+\) is Failed deployment \(waited for Deployed\): Failed deployment - Installation failed/,
     );
     const enlisted = byHostname().node5;
     // The state has the machine MAAS has, so nothing is enlisted twice.
