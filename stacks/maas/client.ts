@@ -6,13 +6,14 @@
  * failed or timed out the client looks the machine up by MAC before trying again.
  */
 import { base64, encodeForm, flatten, type Form } from './form';
-import { authorizationHeader, parseApiKey, systemClock, type ApiKey, type OAuthClock } from './oauth';
+import { authorizer, parseApiKey, systemClock, type OAuthClock } from './oauth';
 import type {
   BlockDevice,
   Fabric,
   Interface,
   IpRange,
   Machine,
+  Partition,
   PowerState,
   PowerType,
   RackController,
@@ -20,8 +21,10 @@ import type {
   Tag,
   Version,
   Vlan,
+  VolumeGroup,
 } from './types';
 import { StatusBatcher } from './status-batcher';
+import { fetchTransport, httpTransport, type Transport } from './transport';
 
 export class MaasApiError extends Error {
   constructor(
@@ -32,7 +35,10 @@ export class MaasApiError extends Error {
     /** The Retry-After header in seconds, when MAAS sent a numeric one (it does with 503). */
     readonly retryAfterSeconds?: number,
   ) {
-    super(`MAAS ${method} ${path} answered ${status}: ${describeBody(body)}`);
+    const message = `MAAS ${method} ${path} answered ${status}: ${describeBody(body)}`;
+    super(message);
+    // See MachineStateError: a serialized `super(message)` leaves the message unset.
+    this.message = message;
     this.name = 'MaasApiError';
   }
 
@@ -56,14 +62,16 @@ export class MaasConnectionError extends Error {
     readonly path: string,
     readonly cause: unknown,
   ) {
-    super(`MAAS ${method} ${path}: cannot reach the server (${causeText(cause)})`);
+    const message = `MAAS ${method} ${path}: cannot reach the server (${causeText(cause)})`;
+    super(message);
+    this.message = message;
     this.name = 'MaasConnectionError';
   }
 }
 
 function causeText(e: unknown): string {
   const err = e as { message?: string; cause?: { code?: string; message?: string } };
-  return err.cause?.code ?? err.cause?.message ?? err.message ?? String(e);
+  return err.cause?.code ?? err.cause?.message ?? (e as { code?: string }).code ?? err.message ?? String(e);
 }
 
 function describeBody(body: string): string {
@@ -105,7 +113,10 @@ export interface MaasClientOptions {
   /** MAAS URL as users write it, e.g. `http://maas.example:5240/MAAS`. */
   readonly url: string;
   readonly apiKey: string;
+  /** Send with this fetch instead of the default node:http keep-alive transport. */
   readonly fetch?: typeof fetch;
+  /** How requests are sent (default: node:http(s) with a keep-alive agent, see transport.ts). */
+  readonly transport?: Transport;
   readonly retry?: Partial<RetryPolicy>;
   /** Per-request timeout; creating a machine can take a minute on real MAAS. @default 120000 */
   readonly timeoutMs?: number;
@@ -129,10 +140,12 @@ interface Answer {
   readonly text: string;
   /** A numeric Retry-After header, in seconds. */
   readonly retryAfter: number | undefined;
+  /** The body is JSON (content-type application/json). */
+  readonly json: boolean;
 }
 
-/** A counting semaphore: the bound on in-flight requests. */
-class Gate {
+/** A counting semaphore: the bound on in-flight requests, and on machines redeploying at once. */
+export class Gate {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   constructor(private readonly limit: number) {}
@@ -148,7 +161,8 @@ class Gate {
   }
 }
 
-const RETRYABLE_STATUS = new Set([502, 503, 504]);
+/** An array: Sets do not survive Pulumi's closure serializer (see types.ts). */
+const RETRYABLE_STATUS: readonly number[] = [502, 503, 504];
 
 /** MAAS's 400 for a create whose MAC is known: `{"mac_addresses": ["MAC address … already in use on …"]}`. */
 function isMacInUse(e: unknown): e is MaasApiError {
@@ -188,8 +202,10 @@ export interface ReleaseParams {
 
 export class MaasClient {
   readonly baseUrl: string;
-  private readonly key: ApiKey;
-  private readonly doFetch: typeof fetch;
+  /** scheme://host:port, what request paths are appended to. */
+  private readonly origin: string;
+  private readonly authorization: () => string;
+  private readonly transport: Transport;
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
   private readonly clock: OAuthClock;
@@ -207,13 +223,17 @@ export class MaasClient {
       throw new Error(`MAAS URL ${JSON.stringify(options.url)} is not http(s)://host:port/MAAS`);
     }
     this.baseUrl = url.endsWith('/MAAS') ? url : `${url}/MAAS`;
-    this.key = parseApiKey(options.apiKey);
-    this.doFetch = options.fetch ?? fetch;
+    this.origin = this.baseUrl.replace(/\/MAAS$/, '');
+    const key = parseApiKey(options.apiKey);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? 120_000;
     this.clock = options.clock ?? systemClock;
+    this.authorization = authorizer(key, this.clock);
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.gate = new Gate(options.maxInFlight ?? 8);
+    this.transport =
+      options.transport ??
+      (options.fetch ? fetchTransport(options.fetch) : httpTransport(options.maxInFlight ?? 8));
     this.batcher = new StatusBatcher({
       list: (ids) => this.listMachines({ id: ids }),
       get: (id) => this.getMachine(id),
@@ -245,11 +265,12 @@ export class MaasClient {
         }
         throw new MaasConnectionError(method, fullPath, e);
       }
-      const { status, text, retryAfter } = response;
+      const { status, text, retryAfter, json } = response;
       if (status >= 200 && status < 300) {
-        return (text === '' ? undefined : (JSON.parse(text) as T)) as T;
+        // A few handlers answer plain text (`set_boot_disk` says `OK`).
+        return (text === '' ? undefined : json ? (JSON.parse(text) as T) : text) as T;
       }
-      if (idempotent && RETRYABLE_STATUS.has(status) && attempt < this.retry.retries) {
+      if (idempotent && RETRYABLE_STATUS.includes(status) && attempt < this.retry.retries) {
         await this.sleep(this.retryDelay(attempt, retryAfter));
         continue;
       }
@@ -283,10 +304,10 @@ export class MaasClient {
           () => controller.abort(new Error(`timed out after ${this.timeoutMs} ms`)),
           this.timeoutMs,
         );
-        return this.doFetch(`${this.baseUrl.replace(/\/MAAS$/, '')}${fullPath}`, {
+        return this.transport(`${this.origin}${fullPath}`, {
           method,
           headers: {
-            authorization: authorizationHeader(this.key, this.clock),
+            authorization: this.authorization(),
             accept: 'application/json',
             ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
           },
@@ -295,11 +316,12 @@ export class MaasClient {
         });
       });
       const text = await response.text();
-      const header = Number(response.headers.get('retry-after') ?? '');
+      const header = Number(response.header('retry-after') ?? '');
       return {
         status: response.status,
         text,
         retryAfter: Number.isFinite(header) && header > 0 ? header : undefined,
+        json: /json/i.test(response.header('content-type') ?? 'application/json'),
       };
     } finally {
       clearTimeout(timer);
@@ -393,7 +415,8 @@ export class MaasClient {
           throw e;
         }
         const transient =
-          e instanceof MaasConnectionError || (e instanceof MaasApiError && RETRYABLE_STATUS.has(e.status));
+          e instanceof MaasConnectionError ||
+          (e instanceof MaasApiError && RETRYABLE_STATUS.includes(e.status));
         if (!transient) throw e;
         const existing = await ours(e);
         if (existing) return existing;
@@ -424,8 +447,20 @@ export class MaasClient {
     });
   }
 
-  deleteMachine(systemId: string): Promise<void> {
-    return this.request('DELETE', `machines/${systemId}/`);
+  /**
+   * Deletes a machine. A DELETE is retried after a lost answer, and the retry of one MAAS carried out
+   * finds nothing: a 404 on a retry is the delete having worked. A 404 on the first attempt is still
+   * an error (the caller asked to delete a machine that is not there).
+   */
+  async deleteMachine(systemId: string): Promise<void> {
+    const attemptsBefore = this.requests;
+    try {
+      await this.request<void>('DELETE', `machines/${systemId}/`);
+    } catch (e) {
+      const retried = this.requests - attemptsBefore > 1;
+      if (retried && e instanceof MaasApiError && e.status === 404) return;
+      throw e;
+    }
   }
 
   commission(systemId: string, options: { readonly testingScripts?: string } = {}): Promise<Machine> {
@@ -460,6 +495,11 @@ export class MaasClient {
     });
   }
 
+  /** Back to the status the machine had before rescue mode (Deployed, Ready, Broken…). */
+  exitRescueMode(systemId: string): Promise<Machine> {
+    return this.request('POST', `machines/${systemId}/`, { op: 'exit_rescue_mode' });
+  }
+
   abort(systemId: string, comment?: string): Promise<Machine> {
     return this.request('POST', `machines/${systemId}/`, { op: 'abort', form: { comment } });
   }
@@ -478,8 +518,9 @@ export class MaasClient {
   }
 
   /**
-   * A flat layout on the boot disk: root takes `rootSize` bytes, the rest stays unpartitioned for the
-   * LVM volume group cloud-init creates. Other disks are left untouched.
+   * Replaces the machine's whole storage configuration with a layout (MAAS clears partitions,
+   * filesystems and volume groups first): `flat` puts an EFI partition on the boot disk and the root
+   * partition (`rootSize` bytes, or the rest) on `rootDevice` (default: the boot disk). Ready only.
    */
   setStorageLayout(
     systemId: string,
@@ -494,6 +535,43 @@ export class MaasClient {
 
   listBlockDevices(systemId: string): Promise<BlockDevice[]> {
     return this.request('GET', `nodes/${systemId}/blockdevices/`);
+  }
+
+  /** The disk the EFI partition and the boot loader go on, whatever the layout's root device. */
+  setBootDisk(systemId: string, deviceId: number): Promise<void> {
+    return this.request('POST', `nodes/${systemId}/blockdevices/${deviceId}/`, {
+      op: 'set_boot_disk',
+      idempotent: true,
+    });
+  }
+
+  /** A partition of `size` bytes on the device, or of all its free space. Ready only; not idempotent. */
+  createPartition(
+    systemId: string,
+    deviceId: number,
+    params: { readonly size?: number } = {},
+  ): Promise<Partition> {
+    return this.request('POST', `nodes/${systemId}/blockdevices/${deviceId}/partitions/`, {
+      form: { size: params.size },
+    });
+  }
+
+  listVolumeGroups(systemId: string): Promise<VolumeGroup[]> {
+    return this.request('GET', `nodes/${systemId}/volume-groups/`);
+  }
+
+  /** A volume group on whole free disks and/or free partitions, by id. Ready only; not idempotent. */
+  createVolumeGroup(
+    systemId: string,
+    params: {
+      readonly name: string;
+      readonly blockDevices?: readonly number[];
+      readonly partitions?: readonly number[];
+    },
+  ): Promise<VolumeGroup> {
+    return this.request('POST', `nodes/${systemId}/volume-groups/`, {
+      form: { name: params.name, block_devices: params.blockDevices, partitions: params.partitions },
+    });
   }
 
   // --- interfaces -----------------------------------------------------------------------------

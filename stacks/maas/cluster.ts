@@ -28,6 +28,12 @@ export interface MaasClusterArgs {
    * @default 8
    */
   readonly maxInFlight?: number;
+  /**
+   * Machines that a change needing a redeploy (distro, kernel, user data, address, storage) may take
+   * down at once; the others keep running until their turn.
+   * @default 1
+   */
+  readonly maxRedeploying?: number;
   /** @default 30 */
   readonly commissionTimeoutMinutes?: number;
   /** @default 60 */
@@ -86,6 +92,15 @@ export function powerParameters(
   }
 }
 
+/**
+ * A machine's resource name: its hostname, without the site's name, so renaming the site keeps it.
+ * A renamed node is a new resource; it adopts the machine by MAC, and the old resource's delete then
+ * finds the new one's claim on the machine and leaves it (machine-provider.ts).
+ */
+export function machineName(node: NodeSpec): string {
+  return node.hostname;
+}
+
 /** Writes the inventory files under `dir`, each atomically. */
 export function writeInventory(dir: string, files: InventoryFiles): void {
   for (const [path, text] of Object.entries(files)) {
@@ -104,9 +119,15 @@ export class MaasCluster extends pulumi.ComponentResource {
     const { site } = args;
     const connection = { maasUrl: args.maasUrl, apiKey: pulumi.secret(args.apiKey) };
     const child = { parent: this };
+    // Children are named by what they are, without the site's name: a URN holds the parent's type,
+    // not its name, so renaming the site keeps every child's URN and the engine updates in place
+    // instead of creating new resources beside old ones whose deletes would undo them (turn DHCP
+    // off, delete the ranges, release the machines). The alias is the name they had before,
+    // `<site>-<what>`, so stacks made then keep their resources.
+    const named = (old: string) => ({ ...child, aliases: [{ name: `${name}-${old}` }] });
 
     const dhcp = new MaasIpRange(
-      `${name}-dhcp-range`,
+      'dhcp-range',
       {
         ...connection,
         type: 'dynamic',
@@ -114,10 +135,10 @@ export class MaasCluster extends pulumi.ComponentResource {
         endIp: site.maas.dhcpRange.end,
         comment: `ouchi ${site.name}: enlistment and commissioning`,
       },
-      child,
+      named('dhcp-range'),
     );
     const pool = new MaasIpRange(
-      `${name}-loadbalancer-pool`,
+      'loadbalancer-pool',
       {
         ...connection,
         type: 'reserved',
@@ -125,20 +146,20 @@ export class MaasCluster extends pulumi.ComponentResource {
         endIp: site.loadBalancer.pool.end,
         comment: `ouchi ${site.name}: MetalLB pool`,
       },
-      child,
+      named('loadbalancer-pool'),
     );
     const vlan = new MaasVlanDhcp(
-      `${name}-dhcp`,
+      'dhcp',
       { ...connection, subnetCidr: site.network.subnet },
-      { ...child, dependsOn: [dhcp] },
+      { ...named('dhcp'), dependsOn: [dhcp] },
     );
     const tags = Object.fromEntries(
       (['control-plane', 'worker'] as const).map((role) => [
         role,
         new MaasTag(
-          `${name}-tag-${role}`,
+          `tag-${role}`,
           { ...connection, name: role, comment: `ouchi ${site.name}: Kubernetes ${role}` },
-          child,
+          named(`tag-${role}`),
         ),
       ]),
     );
@@ -147,7 +168,7 @@ export class MaasCluster extends pulumi.ComponentResource {
     this.machines = site.nodes.map(
       (node) =>
         new MaasMachine(
-          `${name}-${node.hostname}`,
+          machineName(node),
           {
             ...connection,
             hostname: node.hostname,
@@ -160,15 +181,20 @@ export class MaasCluster extends pulumi.ComponentResource {
             userData: userData(node, site.volumeGroup),
             tags: [node.role],
             staticIp: { cidr: site.network.subnet, ip: node.ip },
-            storage: { disk: node.lvm.disk, rootSizeGiB: node.lvm.rootSizeGiB },
+            storage: {
+              disk: node.lvm.disk,
+              ...(node.lvm.rootSizeGiB === undefined ? {} : { rootSizeGiB: node.lvm.rootSizeGiB }),
+              volumeGroup: site.volumeGroup,
+            },
             commissionTimeoutMinutes: args.commissionTimeoutMinutes ?? 30,
             deployTimeoutMinutes: args.deployTimeoutMinutes ?? 60,
             erase: args.eraseOnRelease ?? false,
             keep: args.keepOnDelete ?? true,
             maxInFlight: args.maxInFlight ?? 8,
-            pollMs: args.pollMs,
+            maxRedeploying: args.maxRedeploying ?? 1,
+            ...(args.pollMs === undefined ? {} : { pollMs: args.pollMs }),
           },
-          { ...child, dependsOn: [vlan, pool, tags[node.role]] },
+          { ...named(node.hostname), dependsOn: [vlan, pool, tags[node.role]] },
         ),
     );
 

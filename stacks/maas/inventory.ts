@@ -16,6 +16,14 @@ export interface InventoryFiles {
 
 const yaml = (value: unknown) => stringify(value, { lineWidth: 0 });
 
+/**
+ * `kube_version` as kubespray wants it: since v2.28 its checksum maps are keyed without the `v`
+ * (`1.33.4`), and validate_inventory asserts the version is one of their keys.
+ */
+export function kubesprayKubeVersion(version: string): string {
+  return version.replace(/^v/, '');
+}
+
 export function kubesprayInventory(site: SiteSpec): InventoryFiles {
   const hosts = Object.fromEntries(
     site.nodes.map((n) => [
@@ -52,7 +60,7 @@ export function kubesprayInventory(site: SiteSpec): InventoryFiles {
       ansible_become: true,
     }),
     'group_vars/k8s_cluster/k8s-cluster.yml': yaml({
-      kube_version: kubernetes.version,
+      kube_version: kubesprayKubeVersion(kubernetes.version),
       kube_network_plugin: 'calico',
       kube_proxy_mode: 'ipvs',
       // MetalLB in L2 mode answers ARP for Service IPs; IPVS must not.

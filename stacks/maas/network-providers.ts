@@ -2,6 +2,10 @@
  * Dynamic providers for the rest of what MAAS must know: IP ranges (the DHCP range and the reserved
  * LoadBalancer pool), DHCP on the nodes' VLAN, and tags. Each adopts what already exists with the
  * same identity, so a second `pulumi up` (or a hand-made range) never duplicates anything.
+ *
+ * Diffs compare inputs only (the state also holds outputs such as an IP range's subnet, which no
+ * program sets), and updates write to MAAS only what differs from what MAAS has: a PUT of a range or
+ * of the VLAN reconfigures DHCP on the rack controller.
  */
 import type * as pulumi from '@pulumi/pulumi';
 import { MaasApiError, MaasClient } from './client';
@@ -15,9 +19,26 @@ function client(c: Connection): MaasClient {
   return new MaasClient({ url: c.maasUrl, apiKey: c.apiKey, maxInFlight: 4 });
 }
 
-function changedKeys<T extends object>(olds: T, news: T): (keyof T)[] {
-  const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])] as (keyof T)[];
-  return keys.filter((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+/** The serialized provider: a new one is an update, so the state stores the code later runs use. */
+const PROVIDER_KEY = '__provider';
+
+/** The keys of `keys` (and the provider) whose values differ. */
+function changedKeys(olds: object, news: object, keys: readonly string[]): string[] {
+  const o = olds as Record<string, unknown>;
+  const n = news as Record<string, unknown>;
+  return [...keys, PROVIDER_KEY].filter((k) => JSON.stringify(o[k] ?? null) !== JSON.stringify(n[k] ?? null));
+}
+
+function diffOver(
+  olds: object,
+  news: object,
+  keys: readonly string[],
+  replaceOn: readonly string[],
+  drifted = false,
+): pulumi.dynamic.DiffResult {
+  const changed = changedKeys(olds, news, keys);
+  const replaces = changed.filter((k) => replaceOn.includes(k));
+  return { changes: changed.length > 0 || drifted, replaces, deleteBeforeReplace: replaces.length > 0 };
 }
 
 async function ignoreMissing<T>(task: () => Promise<T>): Promise<T | undefined> {
@@ -39,6 +60,15 @@ export interface IpRangeInputs extends Connection {
   readonly comment: string;
 }
 
+export const IP_RANGE_INPUT_KEYS = [
+  'maasUrl',
+  'apiKey',
+  'type',
+  'startIp',
+  'endIp',
+  'comment',
+] as const satisfies readonly (keyof IpRangeInputs)[];
+
 export class IpRangeProvider implements pulumi.dynamic.ResourceProvider {
   async check(_olds: IpRangeInputs, news: IpRangeInputs): Promise<pulumi.dynamic.CheckResult> {
     const failures: pulumi.dynamic.CheckFailure[] = [];
@@ -56,9 +86,7 @@ export class IpRangeProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   async diff(_id: string, olds: IpRangeInputs, news: IpRangeInputs): Promise<pulumi.dynamic.DiffResult> {
-    const changed = changedKeys(olds, news);
-    const replaces = changed.filter((k) => k === 'type' || k === 'maasUrl');
-    return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
+    return diffOver(olds, news, IP_RANGE_INPUT_KEYS, ['type', 'maasUrl']);
   }
 
   async create(inputs: IpRangeInputs): Promise<pulumi.dynamic.CreateResult> {
@@ -67,13 +95,16 @@ export class IpRangeProvider implements pulumi.dynamic.ResourceProvider {
       (r) => r.type === inputs.type && r.start_ip === inputs.startIp && r.end_ip === inputs.endIp,
     );
     const range =
-      existing ??
-      (await c.createIpRange({
-        type: inputs.type,
-        startIp: inputs.startIp,
-        endIp: inputs.endIp,
-        comment: inputs.comment,
-      }));
+      existing && existing.comment === inputs.comment
+        ? existing
+        : existing
+          ? await c.updateIpRange(existing.id, { comment: inputs.comment })
+          : await c.createIpRange({
+              type: inputs.type,
+              startIp: inputs.startIp,
+              endIp: inputs.endIp,
+              comment: inputs.comment,
+            });
     return { id: String(range.id), outs: { ...inputs, subnetCidr: range.subnet.cidr } };
   }
 
@@ -88,16 +119,28 @@ export class IpRangeProvider implements pulumi.dynamic.ResourceProvider {
         startIp: range.start_ip,
         endIp: range.end_ip,
         comment: range.comment,
+        subnetCidr: range.subnet.cidr,
       },
     };
   }
 
   async update(id: string, _olds: IpRangeInputs, news: IpRangeInputs): Promise<pulumi.dynamic.UpdateResult> {
-    const range = await client(news).updateIpRange(Number(id), {
-      startIp: news.startIp,
-      endIp: news.endIp,
-      comment: news.comment,
-    });
+    const c = client(news);
+    const current = (await c.listIpRanges()).find((r) => String(r.id) === id);
+    if (!current) {
+      throw new Error(
+        `MAAS has no IP range ${id} (${news.startIp}-${news.endIp}) any more: run pulumi refresh, then pulumi up creates it again`,
+      );
+    }
+    const same =
+      current.start_ip === news.startIp && current.end_ip === news.endIp && current.comment === news.comment;
+    const range = same
+      ? current
+      : await c.updateIpRange(Number(id), {
+          startIp: news.startIp,
+          endIp: news.endIp,
+          comment: news.comment,
+        });
     return { outs: { ...news, subnetCidr: range.subnet.cidr } };
   }
 
@@ -113,11 +156,22 @@ export interface VlanDhcpInputs extends Connection {
   readonly primaryRack?: string;
 }
 
+export interface VlanDhcpOutputs extends VlanDhcpInputs {
+  readonly rack: string | null;
+  readonly dhcpOn: boolean;
+}
+
+export const VLAN_DHCP_INPUT_KEYS = [
+  'maasUrl',
+  'apiKey',
+  'subnetCidr',
+  'primaryRack',
+] as const satisfies readonly (keyof VlanDhcpInputs)[];
+
 export class VlanDhcpProvider implements pulumi.dynamic.ResourceProvider {
-  async diff(_id: string, olds: VlanDhcpInputs, news: VlanDhcpInputs): Promise<pulumi.dynamic.DiffResult> {
-    const changed = changedKeys(olds, news).filter((k) => k !== ('rack' as keyof VlanDhcpInputs));
-    const replaces = changed.filter((k) => k === 'subnetCidr' || k === 'maasUrl');
-    return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
+  async diff(_id: string, olds: VlanDhcpOutputs, news: VlanDhcpInputs): Promise<pulumi.dynamic.DiffResult> {
+    // Drift: DHCP found off (by hand, or by a restore) must be turned on again.
+    return diffOver(olds, news, VLAN_DHCP_INPUT_KEYS, ['subnetCidr', 'maasUrl'], olds.dhcpOn === false);
   }
 
   private async enable(inputs: VlanDhcpInputs) {
@@ -125,10 +179,11 @@ export class VlanDhcpProvider implements pulumi.dynamic.ResourceProvider {
     const subnet = await c.getSubnet(inputs.subnetCidr);
     const rack = inputs.primaryRack ?? (await c.listRackControllers())[0]?.system_id;
     if (rack === undefined) throw new Error('MAAS has no rack controller to serve DHCP; install one first');
-    const vlan = await c.updateVlan(subnet.vlan.fabric_id, subnet.vlan.vid, {
-      dhcpOn: true,
-      primaryRack: rack,
-    });
+    const current = subnet.vlan;
+    const vlan =
+      current.dhcp_on && current.primary_rack === rack
+        ? current
+        : await c.updateVlan(current.fabric_id, current.vid, { dhcpOn: true, primaryRack: rack });
     return { id: `${vlan.fabric_id}/${vlan.vid}`, outs: { ...inputs, rack, dhcpOn: vlan.dhcp_on } };
   }
 
@@ -161,6 +216,13 @@ export interface TagInputs extends Connection {
   readonly comment: string;
 }
 
+export const TAG_INPUT_KEYS = [
+  'maasUrl',
+  'apiKey',
+  'name',
+  'comment',
+] as const satisfies readonly (keyof TagInputs)[];
+
 export class TagProvider implements pulumi.dynamic.ResourceProvider {
   async check(_olds: TagInputs, news: TagInputs): Promise<pulumi.dynamic.CheckResult> {
     const ok = /^[\w-]+$/.test(news.name ?? '');
@@ -171,9 +233,7 @@ export class TagProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   async diff(_id: string, olds: TagInputs, news: TagInputs): Promise<pulumi.dynamic.DiffResult> {
-    const changed = changedKeys(olds, news);
-    const replaces = changed.filter((k) => k === 'name' || k === 'maasUrl');
-    return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
+    return diffOver(olds, news, TAG_INPUT_KEYS, ['name', 'maasUrl']);
   }
 
   async create(inputs: TagInputs): Promise<pulumi.dynamic.CreateResult> {
@@ -185,7 +245,10 @@ export class TagProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   async update(_id: string, _olds: TagInputs, news: TagInputs): Promise<pulumi.dynamic.UpdateResult> {
-    await client(news).updateTag(news.name, { comment: news.comment });
+    const c = client(news);
+    const existing = await ignoreMissing(() => c.getTag(news.name));
+    if (!existing) await c.createTag({ name: news.name, comment: news.comment });
+    else if (existing.comment !== news.comment) await c.updateTag(news.name, { comment: news.comment });
     return { outs: news };
   }
 

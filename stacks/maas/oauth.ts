@@ -3,7 +3,7 @@
  * request, an integer timestamp, and the signature `&<token secret>` (the consumer secret is always
  * empty), percent-encoded as oauthlib and gomaasapi send it.
  */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 export interface ApiKey {
   readonly consumerKey: string;
@@ -38,20 +38,29 @@ export interface OAuthClock {
 
 export const systemClock: OAuthClock = {
   now: () => Math.floor(Date.now() / 1000),
-  // gomaasapi uses 16 random bytes as hex.
-  nonce: () => randomBytes(16).toString('hex'),
+  // 16 random bytes as hex, as gomaasapi sends them; randomUUID draws from a cached entropy pool,
+  // far cheaper per request than randomBytes (its version nibbles are fixed, 122 bits stay random).
+  nonce: () => randomUUID().replace(/-/g, ''),
 };
 
 export function authorizationHeader(key: ApiKey, clock: OAuthClock = systemClock): string {
+  return authorizer(key, clock)();
+}
+
+/**
+ * The header for every request of one key: the parts that never change are encoded once, the nonce
+ * and the timestamp on each call.
+ */
+export function authorizer(key: ApiKey, clock: OAuthClock = systemClock): () => string {
   const signature = `${percentEncode('')}&${percentEncode(key.tokenSecret)}`;
-  const params: [string, string][] = [
+  const fixed: [string, string][] = [
     ['oauth_version', '1.0'],
     ['oauth_signature_method', 'PLAINTEXT'],
     ['oauth_consumer_key', key.consumerKey],
     ['oauth_token', key.tokenKey],
     ['oauth_signature', signature],
-    ['oauth_nonce', clock.nonce()],
-    ['oauth_timestamp', String(Math.floor(clock.now()))],
   ];
-  return `OAuth ${params.map(([k, v]) => `${k}="${percentEncode(v)}"`).join(', ')}`;
+  const prefix = `OAuth ${fixed.map(([k, v]) => `${k}="${percentEncode(v)}"`).join(', ')}`;
+  return () =>
+    `${prefix}, oauth_nonce="${percentEncode(clock.nonce())}", oauth_timestamp="${Math.floor(clock.now())}"`;
 }

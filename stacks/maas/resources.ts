@@ -29,6 +29,22 @@ const SECRET_CONNECTION = ['apiKey'];
  */
 export const MACHINE_PROGRESS: Log = stderrLog;
 
+/**
+ * One provider instance per class, shared by every resource of it. `pulumi.dynamic.Resource`
+ * serializes its provider once per instance (it caches the text in a WeakMap keyed by the instance),
+ * and the serialization is most of what a dynamic resource costs the program: one instance per
+ * resource serialized the same code again for every node. Sharing is sound because the providers
+ * keep no per-resource state: their fields are the logger and the client lookup, fixed at
+ * construction; what they learn about a resource lives in its inputs and outputs. (The
+ * dynamic-provider host also keeps one deserialized instance per distinct text.)
+ */
+export const PROVIDERS = {
+  machine: new MachineProvider(MACHINE_PROGRESS),
+  ipRange: new IpRangeProvider(),
+  vlanDhcp: new VlanDhcpProvider(),
+  tag: new TagProvider(),
+} as const;
+
 export class MaasMachine extends pulumi.dynamic.Resource {
   declare readonly systemId: pulumi.Output<string>;
   declare readonly statusName: pulumi.Output<string>;
@@ -40,7 +56,7 @@ export class MaasMachine extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: Args<MachineInputs>, opts: pulumi.CustomResourceOptions = {}) {
     super(
-      new MachineProvider(MACHINE_PROGRESS),
+      PROVIDERS.machine,
       name,
       {
         ...args,
@@ -52,6 +68,7 @@ export class MaasMachine extends pulumi.dynamic.Resource {
         ipAddresses: undefined,
         fqdn: undefined,
         adopted: undefined,
+        claim: undefined,
       },
       { ...opts, additionalSecretOutputs: [...SECRET_CONNECTION, 'powerParameters'] },
     );
@@ -63,7 +80,7 @@ export class MaasIpRange extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: Args<IpRangeInputs>, opts: pulumi.CustomResourceOptions = {}) {
     super(
-      new IpRangeProvider(),
+      PROVIDERS.ipRange,
       name,
       { ...args, subnetCidr: undefined },
       { ...opts, additionalSecretOutputs: SECRET_CONNECTION },
@@ -76,7 +93,7 @@ export class MaasVlanDhcp extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: Args<VlanDhcpInputs>, opts: pulumi.CustomResourceOptions = {}) {
     super(
-      new VlanDhcpProvider(),
+      PROVIDERS.vlanDhcp,
       name,
       { ...args, rack: undefined, dhcpOn: undefined },
       { ...opts, additionalSecretOutputs: SECRET_CONNECTION },
@@ -88,6 +105,6 @@ export class MaasTag extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
 
   constructor(name: string, args: Args<TagInputs>, opts: pulumi.CustomResourceOptions = {}) {
-    super(new TagProvider(), name, args, { ...opts, additionalSecretOutputs: SECRET_CONNECTION });
+    super(PROVIDERS.tag, name, args, { ...opts, additionalSecretOutputs: SECRET_CONNECTION });
   }
 }

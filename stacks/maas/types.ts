@@ -57,8 +57,12 @@ export const STATUS_NAMES: Readonly<Record<MachineStatus, string>> = {
   [MachineStatus.FailedTesting]: 'Failed testing',
 };
 
-/** Statuses a provisioning wait must stop at: failures, and Broken. */
-export const FAILED_STATUSES: ReadonlySet<MachineStatus> = new Set([
+/**
+ * Statuses a provisioning wait must stop at: failures, and Broken. Arrays, not Sets, here and in
+ * every module a dynamic provider reaches: Pulumi's closure serializer has no case for Set or Map and
+ * hands the provider a plain object instead (its `has` then throws).
+ */
+export const FAILED_STATUSES: readonly MachineStatus[] = [
   MachineStatus.FailedCommissioning,
   MachineStatus.FailedDeployment,
   MachineStatus.FailedReleasing,
@@ -67,7 +71,19 @@ export const FAILED_STATUSES: ReadonlySet<MachineStatus> = new Set([
   MachineStatus.FailedExitingRescueMode,
   MachineStatus.FailedTesting,
   MachineStatus.Broken,
-]);
+];
+
+/** The statuses MAAS releases a machine from (maasserver RELEASABLE_STATUSES); any other answers 409. */
+export const RELEASABLE_STATUSES: readonly MachineStatus[] = [
+  MachineStatus.Allocated,
+  MachineStatus.Reserved,
+  MachineStatus.Broken,
+  MachineStatus.Deploying,
+  MachineStatus.Deployed,
+  MachineStatus.FailedDeployment,
+  MachineStatus.FailedDiskErasing,
+  MachineStatus.FailedReleasing,
+];
 
 export const POWER_TYPES = ['amt', 'ipmi', 'redfish', 'virsh', 'manual'] as const;
 export type PowerType = (typeof POWER_TYPES)[number];
@@ -138,13 +154,57 @@ export interface Interface {
   readonly resource_uri: string;
 }
 
+export interface Filesystem {
+  readonly fstype: string;
+  readonly label: string | null;
+  readonly uuid: string | null;
+  readonly mount_point: string | null;
+  readonly mount_options: string | null;
+}
+
+export interface Partition {
+  readonly id: number;
+  readonly uuid: string | null;
+  readonly path: string;
+  readonly type: 'partition';
+  /** Bytes. */
+  readonly size: number;
+  readonly bootable: boolean;
+  readonly filesystem: Filesystem | null;
+  readonly used_for: string;
+  readonly system_id: string;
+  readonly device_id: number;
+  readonly resource_uri: string;
+}
+
 export interface BlockDevice {
   readonly id: number;
   readonly name: string;
+  /** `physical` for disks; `virtual` for logical volumes, bcache and RAID devices. */
+  readonly type: 'physical' | 'virtual';
   readonly path: string;
   readonly id_path: string | null;
   /** Bytes. */
   readonly size: number;
+  readonly available_size: number;
+  readonly used_for: string;
+  readonly filesystem: Filesystem | null;
+  readonly partition_table_type: 'GPT' | 'MBR' | null;
+  readonly partitions: readonly Partition[];
+  readonly resource_uri: string;
+}
+
+/** A volume group as `GET nodes/<id>/volume-groups/` lists it. */
+export interface VolumeGroup {
+  readonly id: number;
+  readonly name: string;
+  readonly uuid: string | null;
+  readonly system_id: string;
+  /** The physical volumes: whole block devices or partitions. */
+  readonly devices: readonly (BlockDevice | Partition)[];
+  /** Bytes. */
+  readonly size: number;
+  readonly available_size: number;
   readonly resource_uri: string;
 }
 
@@ -170,8 +230,14 @@ export interface Machine {
   readonly ip_addresses: readonly string[];
   readonly interface_set: readonly Interface[];
   readonly boot_interface: Interface | null;
+  readonly description: string;
+  /** Every block device, logical volumes included. */
   readonly blockdevice_set: readonly BlockDevice[];
+  /** The disks. */
+  readonly physicalblockdevice_set: readonly BlockDevice[];
   readonly boot_disk: BlockDevice | null;
+  /** Stubs only (`{system_id, id, __incomplete__}`): list them for names. */
+  readonly volume_groups: readonly { readonly id: number }[];
   readonly tag_names: readonly string[];
   readonly zone: Named;
   readonly pool: Named;

@@ -11,10 +11,13 @@ export class MachineStateError extends Error {
     readonly machine: Pick<Machine, 'system_id' | 'hostname' | 'status' | 'status_name' | 'status_message'>,
     reason: string,
   ) {
-    super(
+    const message =
       `machine ${machine.hostname} (${machine.system_id}) ${reason}` +
-        (machine.status_message ? `: ${machine.status_message}` : ''),
-    );
+      (machine.status_message ? `: ${machine.status_message}` : '');
+    super(message);
+    // Serialized into a dynamic provider, `super(message)` becomes `Error.call(this, message)`, which
+    // sets nothing on `this`: the message must be set by hand, or the engine shows an empty error.
+    this.message = message;
     this.name = 'MachineStateError';
   }
 }
@@ -57,7 +60,7 @@ export async function waitForStatus(
       options.onProgress?.(machine, now() - started);
     }
     if (options.target.includes(machine.status)) return machine;
-    if (FAILED_STATUSES.has(machine.status)) {
+    if (FAILED_STATUSES.includes(machine.status)) {
       throw new MachineStateError(machine, `is ${machine.status_name} (waited for ${names(options.target)})`);
     }
     if (!options.pending.includes(machine.status)) {

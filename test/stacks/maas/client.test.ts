@@ -72,11 +72,12 @@ describe('MaasClient against the simulator', () => {
       rootDevice: disk.id,
       rootSize: 64 * 2 ** 30,
     });
-    expect(sim.storageLayoutOf(m.system_id)).toEqual({
-      layout: 'flat',
-      root_device: disk.id,
-      root_size: 64 * 2 ** 30,
-    });
+    // MAAS's flat layout: the EFI partition, then root of the size asked, on the boot disk.
+    const [after] = await client.listBlockDevices(m.system_id);
+    expect(after.partitions.map((p) => [p.size, p.filesystem?.mount_point])).toEqual([
+      [512 * 2 ** 20, '/boot/efi'],
+      [64 * 2 ** 30, '/'],
+    ]);
     const [iface] = await client.listInterfaces(m.system_id);
     const linked = await client.linkSubnet(m.system_id, iface.id, {
       mode: 'STATIC',
@@ -380,6 +381,8 @@ describe('the simulator checks what real MAAS checks', () => {
   });
 
   it('takes the op from the query string, the form body, or an op-<name> path suffix (MAAS 3.3+)', async () => {
+    // Deploying lasts until the abort below, however slow the machine running the test.
+    sim.durations = { ...sim.durations, deploying: 10_000 };
     const id = sim.addMachine('nuc1', '1c:69:7a:0a:10:11', MachineStatus.Ready);
     const auth = () => ({ authorization: header(sim.adminKey) });
     const power = await raw(`machines/${id}/op-query_power_state`, { headers: auth() });

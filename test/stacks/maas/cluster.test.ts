@@ -12,8 +12,8 @@ const resources = recordResources((type, inputs) =>
 );
 
 import { MaasCluster, powerParameters } from '../../../stacks/maas/cluster';
-import { userData, volumeGroupScript } from '../../../stacks/maas/cloud-init';
-import { kubesprayInventory } from '../../../stacks/maas/inventory';
+import { userData } from '../../../stacks/maas/cloud-init';
+import { kubesprayInventory, kubesprayKubeVersion } from '../../../stacks/maas/inventory';
 import { kubernetes } from '../../../lib/versions';
 import { exampleSite, siteWith } from '../../support/site';
 
@@ -63,7 +63,8 @@ describe('MaasCluster (Pulumi mocks)', () => {
       macs: ['1c:69:7a:0a:10:11'],
       powerType: 'amt',
       distro: 'noble',
-      storage: { disk: '/dev/nvme0n1', rootSizeGiB: 64 },
+      storage: { disk: '/dev/nvme0n1', rootSizeGiB: 64, volumeGroup: 'ouchi-vg' },
+      maxRedeploying: 1,
       commissionTimeoutMinutes: 30,
       deployTimeoutMinutes: 60,
     });
@@ -121,7 +122,7 @@ describe('kubespray inventory', () => {
 
   it('sets what MetalLB and the platform need in group_vars', () => {
     expect(parse(files['group_vars/k8s_cluster/k8s-cluster.yml'])).toMatchObject({
-      kube_version: kubernetes.version,
+      kube_version: kubesprayKubeVersion(kubernetes.version),
       kube_proxy_mode: 'ipvs',
       kube_proxy_strict_arp: true,
       kube_network_plugin: 'calico',
@@ -149,22 +150,14 @@ describe('power parameters and cloud-init', () => {
     });
   });
 
-  it('creates the volume group on the rest of the boot disk, or on a whole second disk', () => {
+  it('leaves the volume group to MAAS: user data only installs lvm2, with no script that partitions', () => {
     const site = exampleSite();
-    expect(volumeGroupScript(site.nodes[0], 'ouchi-vg').split('\n')).toEqual([
-      'set -eu',
-      'vgs ouchi-vg >/dev/null 2>&1 && exit 0',
-      'sgdisk --largest-new=0 --typecode=0:8e00 --change-name=0:ouchi-vg /dev/nvme0n1',
-      'partprobe /dev/nvme0n1',
-      'udevadm settle',
-      `part=$(lsblk -lnpo NAME,PARTLABEL /dev/nvme0n1 | awk '$2 == "ouchi-vg" { print $1 }')`,
-      'pvcreate "$part"',
-      'vgcreate ouchi-vg "$part"',
-    ]);
-    const whole = siteWith((s) => (s.nodes[1].lvm = { disk: '/dev/sdb' })).nodes[1];
-    expect(volumeGroupScript(whole, 'ouchi-vg')).toContain('pvcreate /dev/sdb\nvgcreate ouchi-vg /dev/sdb');
     const doc = parse(userData(site.nodes[0], 'ouchi-vg'));
-    expect(doc.runcmd[0]).toEqual(['sh', '-c', `${volumeGroupScript(site.nodes[0], 'ouchi-vg')}\n`]);
-    expect(doc.packages).toEqual(['lvm2', 'gdisk']);
+    expect(doc).toEqual({ packages: ['lvm2'] });
+    expect(userData(site.nodes[0], 'ouchi-vg')).toContain(
+      '# ouchi: MAAS builds volume group ouchi-vg on the rest of /dev/nvme0n1 at install',
+    );
+    const whole = siteWith((s) => (s.nodes[1].lvm = { disk: '/dev/sdb' })).nodes[1];
+    expect(userData(whole, 'ouchi-vg')).toContain('volume group ouchi-vg on /dev/sdb at install');
   });
 });

@@ -36,7 +36,7 @@ const inputs = (over: Partial<MachineInputs> = {}): MachineInputs => ({
   userData: '#cloud-config\n',
   tags: ['worker'],
   staticIp: { cidr: '192.168.10.0/24', ip: '192.168.10.12' },
-  storage: { disk: '/dev/nvme0n1', rootSizeGiB: 64 },
+  storage: { disk: '/dev/nvme0n1', rootSizeGiB: 64, volumeGroup: 'ouchi-vg' },
   commissionTimeoutMinutes: 1,
   deployTimeoutMinutes: 1,
   erase: false,
@@ -76,12 +76,31 @@ describe('MachineProvider', () => {
       ipAddresses: [],
       fqdn: 'nuc2.maas',
       adopted: false,
+      claim: 'c1',
     } as MachineOutputs;
+    // User data rewrites the disks: an update that redeploys (one machine at a time), not a replace.
     expect(diffMachine(olds, inputs({ userData: '#cloud-config\nother\n' }))).toEqual({
       changes: true,
-      replaces: ['userData'],
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    expect(diffMachine(olds, inputs({ hostname: 'nuc9' }))).toMatchObject({ changes: true, replaces: [] });
+    expect(diffMachine(olds, inputs({ macs: ['1c:69:7a:0a:10:99'] }))).toEqual({
+      changes: true,
+      replaces: ['macs'],
       deleteBeforeReplace: true,
     });
+    // Outputs are not inputs: a state with outputs and the same inputs is no change.
+    expect(diffMachine({ ...olds, ipAddresses: ['192.168.10.12'], fqdn: 'other' }, inputs())).toMatchObject({
+      changes: false,
+    });
+    // A new provider (ouchi upgraded) is an update, so the state gets the new code.
+    expect(
+      diffMachine(
+        { ...olds, __provider: 'old' } as MachineOutputs,
+        { ...inputs(), __provider: 'new' } as MachineInputs,
+      ),
+    ).toMatchObject({ changes: true, replaces: [] });
     expect(
       diffMachine(
         olds,
@@ -110,7 +129,9 @@ describe('MachineProvider', () => {
       adopted: false,
     });
     expect(sim.listMachines()).toHaveLength(1);
-    expect(sim.storageLayoutOf(id)).toMatchObject({ layout: 'flat', root_size: 64 * 2 ** 30 });
+    const storage = sim.storageOf(id);
+    expect(storage.layout).toBe('flat');
+    expect(storage.groups.map((g) => g.name)).toEqual(['ouchi-vg']);
     expect(sim.userDataOf(id)).toBe('#cloud-config\n');
     expect((await clientFor(sim).getMachine(id)).tag_names).toEqual(['worker']);
     expect(logs).toEqual(
@@ -121,20 +142,11 @@ describe('MachineProvider', () => {
     );
   });
 
-  it('with a second disk for the volume group, puts the OS on the other disk, whole', async () => {
-    sim.disks.set('nuc2', [
-      { name: 'nvme0n1', size: 256_060_514_304 },
-      { name: 'sda', size: 1_000_204_886_016 },
-    ]);
-    const { id } = await provider().create(inputs({ storage: { disk: '/dev/sda' } }));
-    const m = sim.listMachines().find((x) => x.system_id === id)!;
-    const boot = (m.blockdevice_set as { id: number; name: string }[]).find((d) => d.name === 'nvme0n1')!;
-    expect(sim.machineLayout(id)).toEqual({ layout: 'flat', root_device: boot.id, root_size: undefined });
-  });
-
   it('refuses a whole-disk volume group on a machine with one disk, and names the fix', async () => {
-    await expect(provider().create(inputs({ storage: { disk: '/dev/nvme0n1' } }))).rejects.toThrow(
-      'nuc2: /dev/nvme0n1 is the only disk; set rootSizeGiB to share it',
+    await expect(
+      provider().create(inputs({ storage: { disk: '/dev/nvme0n1', volumeGroup: 'ouchi-vg' } })),
+    ).rejects.toThrow(
+      'nuc2: /dev/nvme0n1 is the only disk, so the volume group cannot have it whole; set lvm.rootSizeGiB to share it with the OS',
     );
   });
 
@@ -147,11 +159,25 @@ describe('MachineProvider', () => {
     expect(logs[0]).toBe(`nuc2: adopting enlisted-by-pxe (${existing}, New) found by MAC`);
   });
 
-  it('adopts a deployed machine without deploying it again', async () => {
-    const existing = sim.addMachine('nuc2', '1c:69:7a:0a:10:12', MachineStatus.Deployed);
-    const { id } = await provider().create(inputs());
-    expect(id).toBe(existing);
-    expect(sim.log.filter((r) => r.op === 'deploy' || r.op === 'commission')).toEqual([]);
+  it('adopts a deployed machine that is as the site says without deploying it again (a lost state)', async () => {
+    const first = await provider().create(inputs());
+    sim.log.length = 0;
+    const { id, outs } = await provider().create(inputs());
+    expect(id).toBe(first.id);
+    expect(outs).toMatchObject({ adopted: true, statusName: 'Deployed' });
+    expect(sim.log.filter((r) => r.op === 'deploy' || r.op === 'commission' || r.op === 'release')).toEqual(
+      [],
+    );
+    // The new resource's claim is on the machine now.
+    expect(sim.listMachines()[0].description).toBe(`ouchi claim ${(outs as MachineOutputs).claim}`);
+  });
+
+  it('refuses to adopt a deployed machine that is not as the site says, and says what differs', async () => {
+    const existing = sim.addMachine('old-name', '1c:69:7a:0a:10:12', MachineStatus.Deployed);
+    await expect(provider().create(inputs())).rejects.toThrow(
+      `nuc2: MAAS has it Deployed as old-name (${existing}), not as the site says: address none, not 192.168.10.12; distro none, not noble; no volume group ouchi-vg (it has none). ouchi does not redeploy a machine it did not deploy: release it in MAAS (its disks are rewritten) and run pulumi up again, or make the site match`,
+    );
+    expect(sim.log.filter((r) => r.method !== 'GET' && r.path.includes('/machines/'))).toEqual([]);
   });
 
   it('fails with MAAS’s status_message when deployment fails', async () => {
@@ -284,6 +310,149 @@ describe('MachineProvider', () => {
   });
 });
 
+describe('MachineProvider: release, delete, partial creates, renames, redeploys', () => {
+  const outsOf = (r: { outs?: unknown }) => r.outs as MachineOutputs;
+  const machineOps = () => sim.log.filter((r) => r.method === 'POST' && r.path.includes('/machines/'));
+
+  it('releases only from states MAAS releases from; deletes the others straight away', async () => {
+    const cases: [MachineStatus, string][] = [
+      [MachineStatus.FailedCommissioning, 'Failed commissioning'],
+      [MachineStatus.FailedTesting, 'Failed testing'],
+      [MachineStatus.Missing, 'Missing'],
+      [MachineStatus.New, 'New'],
+    ];
+    for (const [status] of cases) {
+      const id = sim.addMachine(`n${status}`, `1c:69:7a:0a:20:${String(status).padStart(2, '0')}`, status);
+      sim.log.length = 0;
+      await provider().delete(id, {
+        ...inputs(),
+        hostname: `n${status}`,
+        claim: undefined,
+      } as unknown as MachineOutputs);
+      // MAAS answers 409 to a release from these states: none was sent.
+      expect(machineOps()).toEqual([]);
+      expect(sim.listMachines().some((m) => m.system_id === id)).toBe(false);
+    }
+  });
+
+  it('leaves rescue mode before releasing', async () => {
+    const { id, outs } = await provider().create(inputs());
+    sim.enterRescueMode(id);
+    await provider().delete(id, outsOf({ outs }));
+    expect(
+      machineOps()
+        .map((r) => r.op)
+        .slice(-2),
+    ).toEqual(['exit_rescue_mode', 'release']);
+    expect(sim.listMachines()).toEqual([]);
+  });
+
+  it('a destroy that timed out mid-erase is finished by the next one, which waits instead of releasing again', async () => {
+    const { id, outs } = await provider().create(inputs({ erase: true }));
+    sim.durations = { ...sim.durations, erasing: 1500 };
+    const impatient = { ...outsOf({ outs }), deployTimeoutMinutes: 0.002 };
+    await expect(provider().delete(id, impatient)).rejects.toThrow(
+      /^machine nuc2 \(\w+\) is still Disk erasing after 0 s \(timeout 0 s waiting for Ready or New\)/,
+    );
+    expect(sim.listMachines()[0]).toMatchObject({ status_name: 'Disk erasing' });
+    const releases = machineOps().filter((r) => r.op === 'release').length;
+    await provider().delete(id, outsOf({ outs }));
+    expect(machineOps().filter((r) => r.op === 'release')).toHaveLength(releases);
+    expect(sim.listMachines()).toEqual([]);
+    expect(logs).toContain('nuc2: waiting for Disk erasing');
+  });
+
+  it('a DELETE whose answer was lost, retried and answered 404, is a delete that worked', async () => {
+    const { id, outs } = await provider().create(inputs());
+    // MAAS deletes the machine, then the proxy in front of it answers 504; the retry finds nothing.
+    sim.faults.push({
+      method: 'DELETE',
+      path: /^machines\/\w+\/$/,
+      kind: 'status',
+      status: 504,
+      stage: 'after',
+    });
+    const quick = new MachineProvider(
+      () => undefined,
+      () => clientFor(sim, { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 1, retryAfterMs: 1 } }),
+    );
+    await quick.delete(id, outsOf({ outs }));
+    expect(sim.log.filter((r) => r.method === 'DELETE').map((r) => r.status)).toEqual([504, 404]);
+    // A first DELETE answered 404 is still an error: the machine was never there.
+    await expect(clientFor(sim).deleteMachine(id)).rejects.toThrow(/answered 404/);
+  });
+
+  it('a create that fails after enlisting is a partial create: the error carries the id and the outputs', async () => {
+    sim.failDeployment.add('nuc2');
+    const error = (await provider()
+      .create(inputs())
+      .catch((e: unknown) => e)) as Error & { id: string; properties: MachineOutputs; reasons: string[] };
+    const [m] = sim.listMachines();
+    expect(error.id).toBe(m.system_id);
+    expect(error.properties).toMatchObject({
+      systemId: m.system_id,
+      hostname: 'nuc2',
+      statusName: 'Failed deployment',
+      claim: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
+    expect(error.reasons).toEqual([error.message]);
+    expect(error.message).toMatch(/^machine nuc2 \(\w+\) is Failed deployment/);
+    // The next up finds it not Deployed and carries on from where it stopped.
+    sim.failDeployment.delete('nuc2');
+    expect(diffMachine(error.properties, inputs())).toMatchObject({ changes: true, replaces: [] });
+    const updated = await provider().update(error.id, error.properties, inputs());
+    expect(updated.outs).toMatchObject({ systemId: m.system_id, statusName: 'Deployed' });
+    expect(sim.listMachines()).toHaveLength(1);
+  });
+
+  it('a renamed node: the new resource adopts the machine, the old one’s delete leaves it Deployed', async () => {
+    const old = await provider().create(inputs());
+    const renamed = await provider().create(inputs({ hostname: 'nuc2b' }));
+    expect(renamed).toMatchObject({ id: old.id, outs: { adopted: true, hostname: 'nuc2b' } });
+    sim.log.length = 0;
+    await provider().delete(old.id, outsOf(old));
+    expect(machineOps()).toEqual([]);
+    expect(sim.listMachines()).toMatchObject([
+      { system_id: old.id, hostname: 'nuc2b', status_name: 'Deployed' },
+    ]);
+    expect(logs).toContain(
+      `nuc2: nuc2b (${old.id}) now belongs to another ouchi resource (a renamed node or site): left as it is`,
+    );
+  });
+
+  it('a change that needs a redeploy takes the machines down one at a time', async () => {
+    const macs = ['1c:69:7a:0a:10:21', '1c:69:7a:0a:10:22', '1c:69:7a:0a:10:23'];
+    const node = (i: number) =>
+      inputs({
+        hostname: `nuc${i + 5}`,
+        macs: [macs[i]],
+        staticIp: { cidr: '192.168.10.0/24', ip: `192.168.10.${21 + i}` },
+      });
+    const created = await Promise.all(macs.map((_, i) => provider().create(node(i))));
+    let down = 0;
+    const sampler = setInterval(() => {
+      down = Math.max(down, sim.listMachines().filter((m) => m.status_name !== 'Deployed').length);
+    }, 2);
+    try {
+      const updated = await Promise.all(
+        created.map((c, i) =>
+          provider().update(c.id, outsOf(c), { ...node(i), userData: '#cloud-config\n# v2\n' }),
+        ),
+      );
+      expect(updated.map((u) => (u.outs as MachineOutputs).statusName)).toEqual([
+        'Deployed',
+        'Deployed',
+        'Deployed',
+      ]);
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(down).toBe(1);
+    expect(macs.map((_, i) => sim.userDataOf(created[i].id))).toEqual(Array(3).fill('#cloud-config\n# v2\n'));
+    expect(logs.filter((l) => l.endsWith('redeploying (userData changed)'))).toHaveLength(3);
+  });
+});
+
 describe('IpRange, VlanDhcp and Tag providers', () => {
   const conn = () => ({ maasUrl: sim.url, apiKey: sim.adminKey });
 
@@ -329,6 +498,49 @@ describe('IpRange, VlanDhcp and Tag providers', () => {
     expect(outs).toMatchObject({ rack: 'k4rack', dhcpOn: true });
     await vlan.delete(id, args);
     expect((await clientFor(sim).getVlan(0, 0)).dhcp_on).toBe(false);
+  });
+
+  it('a second up is no change: diffs ignore outputs, and updates that change nothing write nothing', async () => {
+    const ranges = new IpRangeProvider();
+    const args = {
+      ...conn(),
+      type: 'dynamic' as const,
+      startIp: '192.168.10.100',
+      endIp: '192.168.10.149',
+      comment: 'ouchi',
+    };
+    const range = await ranges.create(args);
+    // The state holds the outputs (subnetCidr); the program sends the inputs.
+    expect(await ranges.diff(range.id, range.outs as typeof args, args)).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    const vlan = new VlanDhcpProvider();
+    const dhcpArgs = { ...conn(), subnetCidr: '192.168.10.0/24' };
+    const dhcp = await vlan.create(dhcpArgs);
+    expect(dhcp.outs).toMatchObject({ rack: 'k4rack', dhcpOn: true });
+    expect((await vlan.diff(dhcp.id, dhcp.outs as never, dhcpArgs)).changes).toBe(false);
+    const tags = new TagProvider();
+    const tag = await tags.create({ ...conn(), name: 'worker', comment: '' });
+    expect(
+      (await tags.diff(tag.id, tag.outs as never, { ...conn(), name: 'worker', comment: '' })).changes,
+    ).toBe(false);
+    // An update that finds MAAS as wanted (e.g. after a provider upgrade) sends no PUT.
+    sim.log.length = 0;
+    await ranges.update(range.id, range.outs as typeof args, args);
+    await vlan.update(dhcp.id, dhcp.outs as never, dhcpArgs);
+    await tags.update(tag.id, tag.outs as never, { ...conn(), name: 'worker', comment: '' });
+    expect(sim.log.filter((r) => r.method !== 'GET')).toEqual([]);
+    // Drift: DHCP turned off by hand is a change, and the update turns it on again.
+    await clientFor(sim).updateVlan(0, 0, { dhcpOn: false });
+    const read = await vlan.read(dhcp.id, dhcpArgs);
+    expect(await vlan.diff(dhcp.id, read.props as never, dhcpArgs)).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
+    await vlan.update(dhcp.id, read.props as never, dhcpArgs);
+    expect((await clientFor(sim).getVlan(0, 0)).dhcp_on).toBe(true);
   });
 
   it('creates or adopts tags', async () => {

@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { formatIp, ip as parseIpv4, parseCidr, broadcast } from '../../../lib/net/ipv4';
 import { MachineStatus, STATUS_NAMES } from '../../../stacks/maas/types';
+import { MachineStorage, StorageError, type SimDisk } from './storage';
 
 type Json = Record<string, unknown>;
 type Form = URLSearchParams;
@@ -106,8 +107,8 @@ interface SimMachine {
   user_data?: string;
   commissioned: boolean;
   interfaces: SimInterface[];
-  blockdevices: { id: number; name: string; size: number }[];
-  storage_layout?: { layout: string; root_device?: number; root_size?: number };
+  description: string;
+  storage: MachineStorage;
   timer?: NodeJS.Timeout;
 }
 
@@ -131,8 +132,11 @@ export class MaasSimulator {
    * one is aborted and reverts to the previous status (§4.4).
    */
   readonly amtUnreachable = new Set<string>();
-  /** Disks commissioning finds, per hostname. Default: one 512 GB nvme0n1. */
-  readonly disks = new Map<string, { name: string; size: number }[]>();
+  /**
+   * Disks commissioning finds, per hostname, in the order MAAS creates them (the first one is the
+   * default boot disk). Default: one 512 GB nvme0n1.
+   */
+  readonly disks = new Map<string, { name: string; size: number; type?: SimDisk['type'] }[]>();
   /** Added to every answer, so that concurrent requests overlap and can be counted. */
   latencyMs = 0;
   /** Requests being handled now, and the most seen at once (the client's maxInFlight bound). */
@@ -198,11 +202,6 @@ export class MaasSimulator {
   }
 
   /** Machines as MAAS would list them (for assertions). */
-  /** The storage layout set on a machine (`set_storage_layout`), as the simulator recorded it. */
-  machineLayout(systemId: string): SimMachine['storage_layout'] {
-    return this.machines.get(systemId)?.storage_layout;
-  }
-
   listMachines(): Json[] {
     return [...this.machines.values()].map((m) => this.machineJson(m));
   }
@@ -274,9 +273,11 @@ export class MaasSimulator {
       headers = e.headers;
     }
     this.log.push({ method, path, op, status });
-    const isText = typeof payload === 'string' && status >= 400;
+    // Errors are text/plain; a handler's plain answer (piston's rc.ALL_OK, `OK`) is Django's default.
+    const isText = typeof payload === 'string';
+    const textType = status >= 400 ? 'text/plain; charset=utf-8' : 'text/html; charset=utf-8';
     res.writeHead(status, {
-      'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
+      'content-type': isText ? textType : 'application/json; charset=utf-8',
       'x-maas-api-hash': API_HASH,
       ...headers,
     });
@@ -451,7 +452,10 @@ export class MaasSimulator {
           adminOnly();
           return { body: machine.power_parameters };
         case 'POST set_storage_layout':
+          adminOnly();
           return { body: this.setStorageLayout(machine, form) };
+        case 'POST exit_rescue_mode':
+          return { body: this.exitRescueMode(machine) };
         default:
           throw unrecognised();
       }
@@ -461,10 +465,19 @@ export class MaasSimulator {
       if (sig === 'GET') return { body: machine.interfaces.map((i) => this.interfaceJson(machine, i)) };
       throw unrecognised();
     }
-    if ((m = /^nodes\/([^/]+)\/blockdevices\/$/.exec(rest))) {
-      const machine = this.machine(m[1]);
-      if (sig === 'GET') return { body: machine.blockdevices.map((b) => this.blockJson(machine, b)) };
-      throw unrecognised();
+    if (
+      (m = /^nodes\/([^/]+)\/(blockdevices|volume-groups?|blockdevices\/[^/]+(\/partitions?)?)\/(.*)$/.exec(
+        rest,
+      ))
+    ) {
+      return this.storageRoute(
+        this.machine(m[1]),
+        rest.slice(`nodes/${m[1]}/`.length),
+        sig,
+        form,
+        adminOnly,
+        unrecognised,
+      );
     }
     if ((m = /^nodes\/([^/]+)\/interfaces\/(\d+)\/$/.exec(rest))) {
       const machine = this.machine(m[1]);
@@ -641,7 +654,8 @@ export class MaasSimulator {
       hwe_kernel: null,
       commissioned: false,
       interfaces: macs.map((mac, i) => ({ id: this.nextId++, name: `eth${i}`, mac_address: mac, links: [] })),
-      blockdevices: [],
+      description: '',
+      storage: new MachineStorage(systemId, () => this.nextId++, API),
     };
     this.machines.set(systemId, m);
     return m;
@@ -683,6 +697,7 @@ export class MaasSimulator {
       powerType,
       power,
     );
+    m.description = form.get('description') ?? '';
     if (form.get('commission') === 'false') return this.machineJson(m);
     if (this.amtUnreachable.has(m.hostname)) {
       // The machine is stored, then powering it on for commissioning fails: MAAS answers 503 and the
@@ -698,7 +713,13 @@ export class MaasSimulator {
   }
 
   private updateMachine(m: SimMachine, form: Form): Json {
-    if (form.has('hostname')) m.hostname = form.get('hostname')!;
+    if (form.has('hostname')) {
+      const hostname = form.get('hostname')!;
+      if ([...this.machines.values()].some((x) => x !== m && x.hostname === hostname))
+        throw fieldError('hostname', 'Node with this Hostname already exists.');
+      m.hostname = hostname;
+    }
+    if (form.has('description')) m.description = form.get('description')!;
     if (form.has('power_type')) m.power_type = form.get('power_type')!;
     for (const [k, v] of form.entries()) {
       if (k.startsWith('power_parameters_')) m.power_parameters[k.slice('power_parameters_'.length)] = v;
@@ -761,9 +782,11 @@ export class MaasSimulator {
 
   private finishCommissioning(m: SimMachine): void {
     m.commissioned = true;
-    if (m.blockdevices.length === 0) {
+    if (m.storage.disks.length === 0) {
       const disks = this.disks.get(m.hostname) ?? [{ name: 'nvme0n1', size: 512_110_190_592 }];
-      m.blockdevices = disks.map((d) => ({ id: this.nextId++, ...d }));
+      for (const d of disks) m.storage.addDisk(d.name, d.size, d.type);
+      // MAAS applies the default storage layout (flat) when commissioning ends.
+      if (m.storage.physical().length > 0) m.storage.applyFlat({});
     }
     for (const iface of m.interfaces)
       if (iface.links.length === 0) iface.links = [{ id: this.nextId++, mode: 'auto', subnet: 1 }];
@@ -935,30 +958,128 @@ export class MaasSimulator {
   }
 
   private setStorageLayout(m: SimMachine, form: Form): Json {
-    if (m.status !== MachineStatus.Ready && m.status !== MachineStatus.Allocated) {
-      throw new HttpError(
-        409,
-        `Cannot change the storage layout on a machine that is ${STATUS_NAMES[m.status]}.`,
-      );
+    if (m.status !== MachineStatus.Ready) {
+      throw new HttpError(409, 'Cannot change the storage layout on a machine that is not Ready.');
     }
     const layout = form.get('storage_layout') ?? '';
-    if (!['flat', 'lvm', 'bcache', 'blank'].includes(layout))
+    if (!['flat', 'lvm', 'bcache', 'vmfs6', 'vmfs7', 'custom', 'blank'].includes(layout))
       throw fieldError(
         'storage_layout',
         `Select a valid choice. ${layout} is not one of the available choices.`,
       );
-    const rootDevice = form.has('root_device') ? Number(form.get('root_device')) : undefined;
-    const disk = m.blockdevices.find((b) => b.id === rootDevice) ?? m.blockdevices[0];
-    if (rootDevice !== undefined && disk.id !== rootDevice)
-      throw fieldError(
-        'root_device',
-        `Select a valid choice. ${rootDevice} is not one of the available choices.`,
+    if (layout === 'blank') m.storage.clear();
+    else if (layout === 'flat') {
+      this.storageCall(() =>
+        m.storage.applyFlat({
+          rootDevice: form.get('root_device') ?? undefined,
+          rootSize: form.get('root_size') ?? undefined,
+        }),
       );
-    const rootSize = form.has('root_size') ? Number(form.get('root_size')) : undefined;
-    if (rootSize !== undefined && (!Number.isInteger(rootSize) || rootSize > disk.size)) {
-      throw fieldError('root_size', `Size is too large. Maximum size is ${disk.size}.`);
+    } else throw new Error(`the simulator does not model the ${layout} layout`);
+    return this.machineJson(m);
+  }
+
+  private storageCall<T>(task: () => T): T {
+    try {
+      return task();
+    } catch (e) {
+      if (e instanceof StorageError) throw new HttpError(e.status, e.body);
+      throw e;
     }
-    m.storage_layout = { layout, root_device: disk.id, root_size: rootSize };
+  }
+
+  /** nodes/<id>/blockdevices/…, …/partitions/…, volume-groups/…: the routes of storage.ts. */
+  private storageRoute(
+    m: SimMachine,
+    rest: string,
+    sig: string,
+    form: Form,
+    adminOnly: () => void,
+    unrecognised: () => HttpError,
+  ): { status?: number; body: string | Json | Json[] | boolean | null } {
+    const storage = m.storage;
+    const ready = (what: string, noun = 'machine') => {
+      if (m.status !== MachineStatus.Ready)
+        throw new HttpError(409, `Cannot ${what} because the ${noun} is not Ready.`);
+    };
+    let r: RegExpExecArray | null;
+    if (rest === 'blockdevices/') {
+      if (sig === 'GET') return { body: storage.disks.map((d) => storage.diskJson(d)) };
+      throw unrecognised();
+    }
+    if ((r = /^blockdevices\/([^/]+)\/$/.exec(rest))) {
+      const disk = this.storageCall(() => storage.disk(r![1]));
+      if (sig === 'GET') return { body: storage.diskJson(disk) };
+      if (sig === 'POST set_boot_disk') {
+        adminOnly();
+        ready('set as boot disk');
+        this.storageCall(() => storage.setBootDisk(disk.id));
+        return { body: 'OK' };
+      }
+      throw unrecognised();
+    }
+    if ((r = /^blockdevices\/([^/]+)\/partitions\/$/.exec(rest))) {
+      const disk = this.storageCall(() => storage.disk(r![1]));
+      if (sig === 'GET') {
+        const partitions = storage.tables.get(disk.id) ?? [];
+        return { body: partitions.map((p) => storage.partitionJson(disk, p)) };
+      }
+      if (sig === 'POST') {
+        adminOnly();
+        ready('create partition', 'node');
+        const size = form.get('size');
+        const partition = this.storageCall(() =>
+          storage.addPartition(
+            disk.id,
+            size === null ? undefined : Number(size),
+            form.get('bootable') === 'true',
+          ),
+        );
+        return { body: storage.partitionJson(disk, partition) };
+      }
+      throw unrecognised();
+    }
+    if (rest === 'volume-groups/') {
+      if (sig === 'GET') return { body: storage.groups.map((g) => storage.groupJson(g)) };
+      if (sig === 'POST') {
+        adminOnly();
+        ready('create volume group');
+        const group = this.storageCall(() =>
+          storage.createVolumeGroup(
+            form.get('name') ?? '',
+            form.getAll('block_devices'),
+            form.getAll('partitions'),
+          ),
+        );
+        return { body: storage.groupJson(group) };
+      }
+      throw unrecognised();
+    }
+    if ((r = /^volume-groups?\/(\d+)\/$/.exec(rest))) {
+      const group = storage.groups.find((g) => g.id === Number(r![1]));
+      if (!group) throw new HttpError(404, 'No VolumeGroup matches the given query.');
+      if (sig === 'GET') return { body: storage.groupJson(group) };
+      throw unrecognised();
+    }
+    throw new HttpError(404, `Unknown API endpoint: ${API}nodes/${m.system_id}/${rest}.`);
+  }
+
+  private exitRescueMode(m: SimMachine): Json {
+    if (m.status !== MachineStatus.RescueMode && m.status !== MachineStatus.EnteringRescueMode) {
+      throw new HttpError(
+        409,
+        `Machine cannot exit rescue mode in its current state ('${STATUS_NAMES[m.status]}').`,
+      );
+    }
+    const back = m.previousStatus ?? MachineStatus.Ready;
+    this.transition(
+      m,
+      MachineStatus.ExitingRescueMode,
+      `From '${STATUS_NAMES[m.status]}' to 'Exiting rescue mode'`,
+    );
+    this.later(m, this.durations.releasing, () =>
+      this.transition(m, back, `From 'Exiting rescue mode' to '${STATUS_NAMES[back]}'`),
+    );
     return this.machineJson(m);
   }
 
@@ -1179,20 +1300,9 @@ export class MaasSimulator {
     };
   }
 
-  private blockJson(m: SimMachine, b: { id: number; name: string; size: number }): Json {
-    return {
-      id: b.id,
-      name: b.name,
-      path: `/dev/disk/by-dname/${b.name}`,
-      id_path: `/dev/${b.name}`,
-      size: b.size,
-      block_size: 512,
-      type: 'physical',
-      resource_uri: `${API}nodes/${m.system_id}/blockdevices/${b.id}/`,
-    };
-  }
-
   private machineJson(m: SimMachine): Json {
+    // Each disk rendered once for the four places a machine object shows it.
+    const disks = m.storage.disks.map((d) => [d, m.storage.diskJson(d)] as const);
     const interfaces = m.interfaces.map((i) => this.interfaceJson(m, i));
     const ips = m.interfaces.flatMap((i) => i.links.flatMap((l) => (l.ip_address ? [l.ip_address] : [])));
     const tags = [...this.tags.values()].filter((t) => t.machines.has(m.system_id)).map((t) => t.name);
@@ -1209,7 +1319,7 @@ export class MaasSimulator {
         resource_record_count: 0,
         resource_uri: `${API}domains/0/`,
       },
-      description: '',
+      description: m.description,
       architecture: m.architecture,
       status: m.status,
       status_name: STATUS_NAMES[m.status],
@@ -1228,13 +1338,20 @@ export class MaasSimulator {
       cpu_count: m.commissioned ? 4 : 0,
       cpu_speed: m.commissioned ? 2400 : 0,
       memory: m.commissioned ? 16384 : 0,
-      storage: m.blockdevices.reduce((sum, b) => sum + b.size / 1e6, 0),
+      storage: m.storage.physical().reduce((sum, b) => sum + b.size / 1e6, 0),
       ip_addresses: ips,
       interface_set: interfaces,
       boot_interface: interfaces[0] ?? null,
-      blockdevice_set: m.blockdevices.map((b) => this.blockJson(m, b)),
-      physicalblockdevice_set: m.blockdevices.map((b) => this.blockJson(m, b)),
-      boot_disk: m.blockdevices[0] ? this.blockJson(m, m.blockdevices[0]) : null,
+      bios_boot_method: 'uefi',
+      blockdevice_set: disks.map(([, json]) => json),
+      physicalblockdevice_set: disks.filter(([d]) => d.type === 'physical').map(([, json]) => json),
+      virtualblockdevice_set: disks.filter(([d]) => d.type === 'virtual').map(([, json]) => json),
+      boot_disk: disks.find(([d]) => d === m.storage.bootDisk())?.[1] ?? null,
+      volume_groups: m.storage.groups.map((g) => ({
+        system_id: m.system_id,
+        id: g.id,
+        __incomplete__: true,
+      })),
       tag_names: tags,
       zone: { id: 1, name: 'default', description: '', resource_uri: `${API}zones/default/` },
       pool: { id: 0, name: 'default', description: 'Default pool', resource_uri: `${API}resourcepool/0/` },
@@ -1250,9 +1367,17 @@ export class MaasSimulator {
     return this.machines.get(systemId)?.user_data;
   }
 
-  /** Test hook: the storage layout the client set. */
-  storageLayoutOf(systemId: string): SimMachine['storage_layout'] {
-    return this.machines.get(systemId)?.storage_layout;
+  /** Test hook: a machine's storage model (disks, boot disk, partitions, volume groups). */
+  storageOf(systemId: string): MachineStorage {
+    return this.machine(systemId).storage;
+  }
+
+  /** Test hook: put a machine in rescue mode, remembering the status it comes back to. */
+  enterRescueMode(systemId: string): void {
+    const m = this.machine(systemId);
+    clearTimeout(m.timer);
+    m.previousStatus = m.status;
+    this.transition(m, MachineStatus.RescueMode, "From 'Entering rescue mode' to 'Rescue mode'");
   }
 
   /** Test hook: give a machine an owner, e.g. a Ready machine another user holds. */

@@ -1,0 +1,44 @@
+/**
+ * bench/program: the Pulumi program (maas and images layers) under mocks, at 4, 100 and 200 nodes
+ * with 20 images, each in a fresh process. Prints resources and resources/s; the goal is 100 nodes
+ * + 20 images in at most 4 s. What it costs is mostly the dynamic providers' serialization, done
+ * once per provider instance: the resources share one instance per class (stacks/maas/resources.ts).
+ *
+ *   npm run bench:program            (BENCH_NODES=4,100,200 BENCH_IMAGES=20 by default)
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const NODES = (process.env.BENCH_NODES ?? '4,100,200').split(',').map(Number);
+const IMAGES = Number(process.env.BENCH_IMAGES ?? '20');
+/** Side by side: one provider instance per class (ouchi), and one per resource (how it was). */
+const MODES = (process.env.BENCH_MODES ?? 'per-class,per-resource').split(',');
+
+function run(nodes: number, mode: string): { resources: number; ms: number } {
+  const out = execFileSync(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', join(__dirname, 'run.ts'), String(nodes), String(IMAGES), mode],
+    { encoding: 'utf8' },
+  );
+  return JSON.parse(out.trim().split('\n').pop()!) as { resources: number; ms: number };
+}
+
+console.log(`the Pulumi program (maas + images layers) under mocks, ${IMAGES} images, one process per run`);
+console.log('  providers     nodes  resources       ms  resources/s');
+const results = new Map<string, { resources: number; ms: number }>();
+for (const nodes of NODES) {
+  for (const mode of MODES) {
+    const r = run(nodes, mode);
+    results.set(`${mode} ${nodes}`, r);
+    console.log(
+      `  ${mode.padEnd(12)}  ${String(nodes).padStart(5)}  ${String(r.resources).padStart(9)}  ${r.ms.toFixed(0).padStart(7)}  ${((r.resources / r.ms) * 1000).toFixed(0).padStart(11)}`,
+    );
+  }
+}
+const hundred = results.get('per-class 100');
+if (hundred) {
+  const before = results.get('per-resource 100');
+  console.log(
+    `  goal 100 nodes + ${IMAGES} images ≤ 4000 ms: ${hundred.ms <= 4000 ? 'met' : 'NOT met'} (${hundred.ms.toFixed(0)} ms${before ? `; one instance per resource: ${before.ms.toFixed(0)} ms, ${(before.ms / hundred.ms).toFixed(1)}×` : ''})`,
+  );
+}

@@ -1,0 +1,97 @@
+/**
+ * One run of bench/program in a process of its own (Pulumi's mocks and its provider cache are
+ * per process): the maas and images layers of a fleet site of N nodes and M images, under mocks that
+ * answer at once. Prints `{ resources, ms }` as JSON: the time from the first resource to the last
+ * registration answered and the stack's outputs resolved.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { parseSite } from '../../lib/site/load';
+import { bothPlatformsPushed, dockerBuildState } from '../../test/support/pulumi';
+import { fleetSiteInput } from '../../test/support/maas/fleet';
+import { ROOT } from '../../test/support/site';
+
+const [nodes, images] = process.argv.slice(2, 4).map(Number);
+/** `per-class` (what ouchi does) or `per-resource` (a new provider instance for every resource, as before). */
+const mode = process.argv[4] ?? 'per-class';
+let resources = 0;
+pulumi.runtime.setMocks(
+  {
+    newResource: (args) => {
+      resources++;
+      const extra =
+        args.inputs.hostname === undefined ? {} : { systemId: `id-${args.name}`, fqdn: `${args.name}.maas` };
+      return {
+        id: `${args.name}-id`,
+        state: { ...args.inputs, ...extra, ...dockerBuildState(args.type, args.inputs) },
+      };
+    },
+    call: (args) => bothPlatformsPushed(args.token, args.inputs),
+  },
+  'ouchi',
+  'bench',
+  // A preview: the images layer writes its lock only after a real update.
+  true,
+);
+const passwords = Object.fromEntries(Array.from({ length: nodes }, (_, i) => [`node${i + 1}`, `pw${i + 1}`]));
+pulumi.runtime.setAllConfig(
+  {
+    'ouchi:maasApiKey': 'ck:tk:ts',
+    'ouchi:powerPasswords': JSON.stringify(passwords),
+    'ouchi:registryUsername': 'bench',
+    'ouchi:registryPassword': 'x',
+  },
+  ['ouchi:maasApiKey', 'ouchi:powerPasswords', 'ouchi:registryPassword'],
+);
+
+async function main(): Promise<void> {
+  /* eslint-disable @typescript-eslint/no-require-imports -- modules that create resources load after the mocks */
+  const { layerPrograms } = require('../../stacks/layers') as typeof import('../../stacks/layers');
+  const { PROVIDERS } =
+    require('../../stacks/maas/resources') as typeof import('../../stacks/maas/resources');
+  if (mode === 'per-resource') {
+    for (const [key, shared] of Object.entries(PROVIDERS)) {
+      const Class = shared.constructor as new () => object;
+      Object.defineProperty(PROVIDERS, key, { get: () => new Class() });
+    }
+  }
+  require('../../stacks/maas');
+  require('../../stacks/images');
+  const { parseLayers } = require('../../stacks/config') as typeof import('../../stacks/config');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const input = fleetSiteInput(nodes, `bench-${nodes}`) as unknown as {
+    images: { build: unknown[] };
+    apps: string[];
+  };
+  input.images.build = Array.from({ length: images }, (_, i) => ({
+    name: `image${i + 1}`,
+    context: 'images/hello',
+    platforms: ['linux/amd64', 'linux/arm64'],
+  }));
+  input.apps = [];
+  const site = parseSite(stringify(input), 'bench.yaml');
+  const root = mkdtempSync(join(tmpdir(), 'ouchi-bench-program-'));
+  cpSync(join(ROOT, 'images'), join(root, 'images'), { recursive: true });
+  const context = {
+    config: new pulumi.Config('ouchi'),
+    site,
+    siteFile: 'bench.yaml',
+    layers: parseLayers(['maas', 'images']),
+    root,
+  };
+  const started = process.hrtime.bigint();
+  const outputs = [layerPrograms.maas!(context), layerPrograms.images!(context)];
+  await new Promise<void>((resolve) =>
+    pulumi.all(outputs.map((o) => pulumi.output(o))).apply(() => resolve()),
+  );
+  // Registrations still in flight answer before the process would exit.
+  await new Promise((resolve) => setImmediate(resolve));
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  rmSync(root, { recursive: true, force: true });
+  process.stdout.write(`${JSON.stringify({ resources, ms })}\n`);
+}
+
+void main();

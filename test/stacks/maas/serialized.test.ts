@@ -1,0 +1,104 @@
+/**
+ * The providers as the dynamic-provider host runs them: serialized by Pulumi's closure serializer
+ * (as pulumi.dynamic.Resource does) and loaded from that text (as the host does with
+ * require-from-string), then driven against the simulator. What the serializer cannot carry (a Set,
+ * `super(message)`, `instanceof Error`) fails here without the engine; test/stacks/engine runs the
+ * same providers under the real engine.
+ */
+import { runtime } from '@pulumi/pulumi';
+import type { MachineInputs } from '../../../stacks/maas/machine-provider';
+import { PROVIDERS } from '../../../stacks/maas/resources';
+import { clientFor, startSimulator } from '../../support/maas/fixture';
+import type { MaasSimulator } from '../../support/maas/simulator';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- what the dynamic-provider host loads providers with
+const requireFromString = require('require-from-string') as (code: string) => { handler: () => unknown };
+
+async function asTheHostLoadsIt<T>(provider: T): Promise<T> {
+  const serialized = await runtime.serializeFunction(() => provider, { allowSecrets: true });
+  return requireFromString(serialized.text).handler() as T;
+}
+
+let sim: MaasSimulator;
+beforeEach(async () => {
+  sim = await startSimulator();
+});
+afterEach(() => sim.stop());
+
+const machine = (over: Partial<MachineInputs> = {}): MachineInputs => ({
+  maasUrl: sim.url,
+  apiKey: sim.adminKey,
+  hostname: 'nuc2',
+  macs: ['1c:69:7a:0a:10:12'],
+  architecture: 'amd64/generic',
+  powerType: 'manual',
+  powerParameters: {},
+  distro: 'noble',
+  tags: ['worker'],
+  staticIp: { cidr: '192.168.10.0/24', ip: '192.168.10.12' },
+  storage: { disk: '/dev/nvme0n1', rootSizeGiB: 64, volumeGroup: 'ouchi-vg' },
+  commissionTimeoutMinutes: 1,
+  deployTimeoutMinutes: 1,
+  erase: false,
+  keep: false,
+  maxInFlight: 4,
+  pollMs: { min: 5, max: 20 },
+  ...over,
+});
+
+it('tag, range and DHCP providers work from their serialized text, 404s included', async () => {
+  const conn = { maasUrl: sim.url, apiKey: sim.adminKey };
+  const tags = await asTheHostLoadsIt(PROVIDERS.tag);
+  // The tag does not exist yet: create reads it first and gets MAAS's 404.
+  await tags.create!({ ...conn, name: 'worker', comment: 'ouchi' });
+  expect((await clientFor(sim).getTag('worker')).comment).toBe('ouchi');
+  expect(await tags.read!('gone', { ...conn, name: 'gone', comment: '' })).toEqual({});
+  const ranges = await asTheHostLoadsIt(PROVIDERS.ipRange);
+  const range = await ranges.create!({
+    ...conn,
+    type: 'dynamic',
+    startIp: '192.168.10.100',
+    endIp: '192.168.10.149',
+    comment: '',
+  });
+  const dhcp = await asTheHostLoadsIt(PROVIDERS.vlanDhcp);
+  await dhcp.create!({ ...conn, subnetCidr: '192.168.10.0/24' });
+  await ranges.delete!(range.id, range.outs);
+  await ranges.delete!(range.id, range.outs); // already gone: the 404 is handled
+});
+
+it('the machine provider deploys, reads a deleted machine as gone and deletes twice, from its serialized text', async () => {
+  await clientFor(sim).createTag({ name: 'worker' });
+  const provider = await asTheHostLoadsIt(PROVIDERS.machine);
+  const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    const { id, outs } = await provider.create!(machine());
+    expect(outs).toMatchObject({ statusName: 'Deployed', ipAddresses: ['192.168.10.12'] });
+    await provider.delete!(id, outs);
+    expect(await provider.read!(id, outs)).toEqual({});
+    await provider.delete!(id, outs);
+  } finally {
+    write.mockRestore();
+  }
+});
+
+it('a failed deploy reaches the engine as a partial create with MAAS’s message, from the serialized text', async () => {
+  await clientFor(sim).createTag({ name: 'worker' });
+  sim.failDeployment.add('nuc2');
+  const provider = await asTheHostLoadsIt(PROVIDERS.machine);
+  const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    const error = (await provider.create!(machine()).catch((e: unknown) => e)) as {
+      message: string;
+      id: string;
+      reasons: string[];
+    };
+    expect(error.message).toMatch(
+      /^machine nuc2 \(\w+\) is Failed deployment \(waited for Deployed\): Failed deployment/,
+    );
+    expect(error.reasons).toEqual([error.message]);
+    expect(error.id).toBe(sim.listMachines()[0].system_id);
+  } finally {
+    write.mockRestore();
+  }
+});
