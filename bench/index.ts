@@ -17,7 +17,7 @@ import { synthSection } from './sections/synth';
 
 /** Benches of other parts, joining this run once they export `section` from these files. */
 const HOOKS: readonly { readonly title: string; readonly file: string }[] = [
-  { title: 'Pulumi program under mocks (100 nodes + 20 images)', file: 'bench/pulumi/section.ts' },
+  { title: 'Pulumi program under mocks (100 nodes + 20 images)', file: 'bench/program/section.ts' },
   { title: 'MAAS fleet: wall(N)/wall(1)', file: 'bench/maas/section.ts' },
 ];
 

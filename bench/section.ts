@@ -3,7 +3,7 @@
  * it is held to (issue 23) when it has one. bench/index.ts runs the sections in order and prints them.
  *
  * Hooks: a bench elsewhere joins the run by exporting `section: BenchSection` from one of the files
- * bench/index.ts lists in HOOKS (e.g. bench/pulumi/section.ts, bench/maas/section.ts); a missing file
+ * bench/index.ts lists in HOOKS (e.g. bench/program/section.ts, bench/maas/section.ts); a missing file
  * is reported as not measured, never silently left out.
  */
 export interface Goal {
