@@ -3,7 +3,7 @@ import { argocdRelease } from '../../charts/argocd';
 import { APPLICATION_HEALTH } from '../../charts/lib/argocd-health';
 import { POD_SECURITY_ENFORCE } from '../../charts/lib/namespace';
 import { charts } from '../../lib/versions';
-import { objectsOf, render, valuesOf, wave } from '../support/render';
+import { crdFoldersOf, objectsOf, render, valuesOf, wave } from '../support/render';
 import { exampleSite, siteWith } from '../support/site';
 
 describe('Argo CD', () => {
@@ -86,8 +86,8 @@ describe('Argo CD', () => {
   });
 
   it('splits argocd-server in a web Service (TLS upstream) and a gRPC Service (h2 upstream)', () => {
-    const web = out.get('argocd-config/service-argocd-server-web.yaml');
-    const grpc = out.get('argocd-config/service-argocd-server-grpc.yaml');
+    const web = out.get('argocd/service-argocd-server-web.yaml');
+    const grpc = out.get('argocd/service-argocd-server-grpc.yaml');
     expect(web.metadata.annotations).toEqual({ 'projectcontour.io/upstream-protocol.tls': '443,https' });
     expect(grpc.metadata.annotations).toEqual({ 'projectcontour.io/upstream-protocol.h2': '443,https' });
     for (const svc of [web, grpc]) {
@@ -105,8 +105,8 @@ describe('Argo CD', () => {
   });
 
   it('routes argocd.<domain> to the web Service and argocd-grpc.<domain> to the gRPC Service', () => {
-    const web = out.get('argocd-config/httpproxy-argocd-server-web.yaml');
-    const grpc = out.get('argocd-config/httpproxy-argocd-server-grpc.yaml');
+    const web = out.get('argocd/httpproxy-argocd-server-web.yaml');
+    const grpc = out.get('argocd/httpproxy-argocd-server-grpc.yaml');
     expect(web.spec.virtualhost.fqdn).toBe('argocd.home.example.com');
     expect(web.spec.routes[0].services).toEqual([{ name: 'argocd-server-web', port: 443, protocol: 'tls' }]);
     expect(web.spec.routes[0].enableWebsockets).toBe(true);
@@ -153,10 +153,15 @@ describe('Argo CD', () => {
     }
   });
 
-  it('syncs argocd-config after the Applications that install its CRDs', () => {
-    const config = wave(out.get('apps/application-argocd-config.yaml'));
-    for (const name of ['sealed-secrets', 'cert-manager', 'contour', 'external-dns']) {
-      expect(wave(out.get(`apps/application-${name}.yaml`))).toBeLessThan(config);
+  it('syncs after the Applications that install the CRDs of its routes and secrets, in one folder', () => {
+    // Argo CD's routes are not custom resources of its own chart: they stay in argocd, no argocd-config.
+    expect(out.get('apps/application-argocd-config.yaml')).toBeUndefined();
+    expect([...out.keys()].filter((f) => f.startsWith('argocd-config/'))).toEqual([]);
+    const own = wave(out.get('apps/application-argocd.yaml'));
+    const providers = crdFoldersOf(out, 'argocd');
+    expect(providers).toEqual(['cert-manager', 'contour', 'external-dns', 'sealed-secrets']);
+    for (const name of providers) {
+      expect(wave(out.get(`apps/application-${name}.yaml`))).toBeLessThan(own);
     }
   });
 });

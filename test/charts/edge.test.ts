@@ -282,7 +282,7 @@ describe('moving the site', () => {
     const moved = await render(site);
     const text = JSON.stringify([...moved.values()]);
     expect(text).not.toContain('home.example.com');
-    expect(moved.get('argocd-config/httpproxy-argocd-server-web.yaml').spec.virtualhost.fqdn).toBe(
+    expect(moved.get('argocd/httpproxy-argocd-server-web.yaml').spec.virtualhost.fqdn).toBe(
       'argocd.lab.example.org',
     );
     expect(valuesOf(site, 'external-dns').domainFilters).toEqual(['lab.example.org']);

@@ -18,7 +18,7 @@ const validator = createValidator();
 /** The problems synth reports for the example site after `change` edited its built platform. */
 async function problemsAfter(change: (values: (app: string) => any) => void): Promise<readonly string[]> {
   const { platform } = buildPlatform(exampleSite());
-  change((app) => platform.applications.find((r) => r.name === app)!.helm!.values);
+  change((app) => platform.components.find((c) => c.name === app)!.spec.chart!.values);
   try {
     await synthesizePlatform(platform, { validator, write: false });
   } catch (e) {
@@ -55,7 +55,7 @@ describeWithCharts('faults that keep a site from converging', () => {
 
   it('a cluster-scoped kind its AppProject does not whitelist (a tampered project in dist/)', async () => {
     await withTempDirAsync(async (dist) => {
-      await synthesize({ siteFile: EXAMPLE_SITE_FILE, distDir: dist, validator });
+      await synthesize({ siteFile: EXAMPLE_SITE_FILE, distDir: dist, validator: await validator });
       const file = join(dist, 'ouchi-home', 'apps', 'appproject-data.yaml');
       const project = parse(readFileSync(file, 'utf8'));
       const kinds = project.spec.clusterResourceWhitelist as { group: string; kind: string }[];

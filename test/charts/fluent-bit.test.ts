@@ -3,13 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildPlatform } from '../../charts';
 import { HOST_LOG_READER, PLUGINS_FILE, pluginService } from '../../charts/fluent-bit';
-import { renderPlatform } from '../../charts/render';
 import { alertmanagerService } from '../../charts/victoria-metrics';
 import { inClusterUrl } from '../../lib/manifest/service-urls';
 import type { ImageLock } from '../../lib/images/lock';
 import type { SiteSpec } from '../../lib/site/schema';
 import { chartDefaults } from '../support/chart-mirror';
-import { valuesOf } from '../support/render';
 import { exampleSite, ROOT, siteWith } from '../support/site';
 
 const PLUGIN_REF = `ghcr.io/ouchi-lab/fluent-bit-plugin@sha256:${'cd'.repeat(32)}`;
@@ -22,8 +20,8 @@ const builtLock: ImageLock = {
 
 function fluentBit(site: SiteSpec = exampleSite(), lock: ImageLock = builtLock) {
   const { platform, components } = buildPlatform(site, { imageLock: lock });
-  const app = renderPlatform(platform).find((m) => m.file === 'apps/application-fluent-bit.yaml')!.object;
-  return { platform, components, values: valuesOf(app) };
+  const component = platform.components.find((c) => c.name === 'fluent-bit')!;
+  return { platform, components, spec: component.spec, values: component.spec.chart!.values as any };
 }
 
 /** The [OUTPUT] sections of a config text, each as its key → value pairs. */
@@ -43,7 +41,7 @@ function outputs(text: string): Record<string, string>[] {
 }
 
 describe('fluent-bit', () => {
-  const { platform, components, values } = fluentBit();
+  const { platform, components, spec, values } = fluentBit();
 
   it('runs the plugin image by exactly the digest the lock holds, with no tag', () => {
     expect(values.image).toEqual({
@@ -78,6 +76,10 @@ describe('fluent-bit', () => {
     expect(sections.map((s) => s.Name)).toEqual(['loki', 'loki', 'alertmanager', 'alertmanager']);
     const url = inClusterUrl(alertmanagerService(components.victoriaMetrics.alertmanager));
     expect(url).toBe('http://vmalertmanager-ouchi.monitoring.svc:9093');
+    // The URL is text in a ConfigMap, so fluent-bit declares the need: its wave follows from it.
+    expect(inClusterUrl(components.victoriaMetrics.alertmanagerService)).toBe(url);
+    expect(spec.needs).toContainEqual(components.victoriaMetrics.alertmanagerService);
+    expect(spec.needs).toContainEqual(components.loki.service);
     expect(sections[2]).toEqual({
       Name: 'alertmanager',
       Match: 'kube.*',

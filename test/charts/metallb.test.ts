@@ -11,22 +11,27 @@ describe('MetalLB', () => {
     out = await render();
   });
 
-  it('makes the site pool an IPAddressPool advertised in L2', () => {
-    const own = folders();
-    expect(own.get('metallb-config/ipaddresspool-default.yaml').spec).toEqual({
+  it('makes the site pool an IPAddressPool advertised in L2, in metallb-config', () => {
+    // MetalLB's own custom resources of its own chart's CRDs: the platform moves them to -config.
+    expect(out.get('metallb-config/ipaddresspool-default.yaml').spec).toEqual({
       addresses: ['192.168.10.200-192.168.10.239'],
       autoAssign: true,
     });
-    expect(own.get('metallb-config/l2advertisement-default.yaml').spec).toEqual({
+    expect(out.get('metallb-config/l2advertisement-default.yaml').spec).toEqual({
       ipAddressPools: ['default'],
     });
+    expect([...out.keys()].filter((f) => f.startsWith('metallb-config/'))).toEqual([
+      'metallb-config/ipaddresspool-default.yaml',
+      'metallb-config/l2advertisement-default.yaml',
+    ]);
   });
 
   it('moves with the pool in the site file', () => {
     const own = folders(
       siteWith((s) => (s.loadBalancer.pool = { start: '192.168.10.160', end: '192.168.10.169' })),
     );
-    expect(own.get('metallb-config/ipaddresspool-default.yaml').spec.addresses).toEqual([
+    // ouchi's own folder, before the split.
+    expect(own.get('metallb/ipaddresspool-default.yaml').spec.addresses).toEqual([
       '192.168.10.160-192.168.10.169',
     ]);
   });

@@ -1,9 +1,11 @@
 import { Chart } from 'cdk8s';
-import { RGW_SERVICE, ROOK_NAMESPACE } from '../../charts/rook-ceph';
-import { checkReferences, referencesOf } from '../../lib/checks/references';
+import { buildPlatform } from '../../charts';
+import { ROOK_NAMESPACE } from '../../charts/rook-ceph';
+import { checkReferences } from '../../lib/checks/references';
+import { referencesOf } from '../../lib/manifest/references';
 import { MysqlCluster } from '../../charts/lib/mysql-cluster';
 import { Platform } from '../../charts/lib/platform';
-import { render, renderManifests, wave } from '../support/render';
+import { crdFoldersOf, render, renderManifests, wave } from '../support/render';
 import { exampleSite, siteWith } from '../support/site';
 
 describe('MOCO', () => {
@@ -11,7 +13,7 @@ describe('MOCO', () => {
   let cluster: any;
   beforeAll(async () => {
     out = await render();
-    cluster = out.get('moco-config/mysqlcluster-crawler.yaml');
+    cluster = out.get('moco-config/mysqlcluster-mysql-crawler.yaml');
   });
 
   it('names the claim template mysql-data, 10Gi on TopoLVM by default', () => {
@@ -29,8 +31,9 @@ describe('MOCO', () => {
   });
 
   it('backs up on a schedule to a Ceph S3 bucket claimed by an ObjectBucketClaim, with the claim’s credentials', () => {
-    const claim = out.get('moco-config/objectbucketclaim-crawler-backup.yaml');
-    const policy = out.get('moco-config/backuppolicy-crawler-backup.yaml');
+    // The claim is Rook's custom resource, so it stays in moco; the policy is MOCO's, in moco-config.
+    const claim = out.get('moco/objectbucketclaim-mysql-crawler-backup.yaml');
+    const policy = out.get('moco-config/backuppolicy-mysql-crawler-backup.yaml');
     expect(cluster.spec.backupPolicyName).toBe(policy.metadata.name);
     expect(claim.spec).toEqual({ bucketName: 'moco-mysql-crawler', storageClassName: 'ceph-bucket' });
     expect(policy.spec.schedule).toBe('0 3 * * *');
@@ -42,14 +45,15 @@ describe('MOCO', () => {
     });
     expect(policy.spec.jobConfig.envFrom).toEqual([{ secretRef: { name: claim.metadata.name } }]);
     expect(
-      out.get(`moco-config/serviceaccount-${policy.spec.jobConfig.serviceAccountName}.yaml`),
-    ).toBeDefined();
+      out.get(`moco/serviceaccount-mysql-${policy.spec.jobConfig.serviceAccountName}.yaml`).metadata,
+    ).toMatchObject({ name: policy.spec.jobConfig.serviceAccountName, namespace: 'mysql' });
   });
 
   it('has the reference check follow the backup wiring, and name what a broken one misses', async () => {
     const manifests = await renderManifests();
+    const rgw = buildPlatform(exampleSite()).components.rookCeph.s3.service;
     const get = (file: string) => manifests.find((m) => m.file === file)!.object;
-    expect(referencesOf(get('moco-config/backuppolicy-crawler-backup.yaml')).slice(1)).toEqual([
+    expect(referencesOf(get('moco-config/backuppolicy-mysql-crawler-backup.yaml')).slice(1)).toEqual([
       {
         target: { kind: 'Secret', namespace: 'mysql', name: 'crawler-backup' },
         field: 'spec.jobConfig.envFrom[0].secretRef.name',
@@ -59,12 +63,12 @@ describe('MOCO', () => {
         field: 'spec.jobConfig.serviceAccountName',
       },
       {
-        target: { kind: 'Service', namespace: ROOK_NAMESPACE, name: RGW_SERVICE.name },
+        target: { kind: 'Service', namespace: ROOK_NAMESPACE, name: rgw.name },
         field: 'spec.jobConfig.bucketConfig.endpointURL',
-        port: RGW_SERVICE.port,
+        port: rgw.port,
       },
     ]);
-    expect(referencesOf(get('moco-config/mysqlcluster-crawler.yaml'))).toContainEqual({
+    expect(referencesOf(get('moco-config/mysqlcluster-mysql-crawler.yaml'))).toContainEqual({
       target: { kind: 'BackupPolicy', namespace: 'mysql', name: 'crawler-backup' },
       field: 'spec.backupPolicyName',
     });
@@ -73,27 +77,35 @@ describe('MOCO', () => {
     // Without the claim, its Secret is gone; without the policy, the cluster's backupPolicyName dangles.
     const broken = manifests.filter(
       (m) =>
-        m.file !== 'moco-config/objectbucketclaim-crawler-backup.yaml' &&
-        m.file !== 'moco-config/backuppolicy-crawler-backup.yaml',
+        m.file !== 'moco/objectbucketclaim-mysql-crawler-backup.yaml' &&
+        m.file !== 'moco-config/backuppolicy-mysql-crawler-backup.yaml',
     );
     const missing =
       ', which nothing in this site creates (no object, and no Application declares it in ouchi.dev/provides)';
     expect(checkReferences(broken)).toEqual([
-      `moco-config/mysqlcluster-crawler.yaml: MySQLCluster mysql/crawler: spec.backupPolicyName refers to BackupPolicy mysql/crawler-backup${missing}`,
+      `moco-config/mysqlcluster-mysql-crawler.yaml: MySQLCluster mysql/crawler: spec.backupPolicyName refers to BackupPolicy mysql/crawler-backup${missing}`,
     ]);
     expect(
-      checkReferences(
-        manifests.filter((m) => m.file !== 'moco-config/objectbucketclaim-crawler-backup.yaml'),
-      ),
+      checkReferences(manifests.filter((m) => m.file !== 'moco/objectbucketclaim-mysql-crawler-backup.yaml')),
     ).toEqual([
-      `moco-config/backuppolicy-crawler-backup.yaml: BackupPolicy mysql/crawler-backup: spec.jobConfig.envFrom[0].secretRef.name refers to Secret mysql/crawler-backup${missing}`,
+      `moco-config/backuppolicy-mysql-crawler-backup.yaml: BackupPolicy mysql/crawler-backup: spec.jobConfig.envFrom[0].secretRef.name refers to Secret mysql/crawler-backup${missing}`,
     ]);
   });
 
-  it('syncs the clusters after MOCO and after Rook (bucket claims)', () => {
+  it('syncs the clusters after MOCO, and the bucket claim after Rook and its bucket class', () => {
     const config = wave(out.get('apps/application-moco-config.yaml'));
-    expect(wave(out.get('apps/application-moco.yaml'))).toBeLessThan(config);
-    expect(wave(out.get('apps/application-rook-ceph.yaml'))).toBeLessThan(config);
+    const moco = wave(out.get('apps/application-moco.yaml'));
+    expect(moco).toBeLessThan(config);
+    expect(crdFoldersOf(out, 'moco-config')).toEqual(['moco']);
+    // moco holds the ObjectBucketClaim: after the CRD (rook-ceph) and the StorageClass it names.
+    expect(crdFoldersOf(out, 'moco')).toContain('rook-ceph');
+    const claim = out.get('moco/objectbucketclaim-mysql-crawler-backup.yaml');
+    const bucketClass = [...out].find(
+      ([, o]) => o.kind === 'StorageClass' && o.metadata.name === claim.spec.storageClassName,
+    )!;
+    expect(bucketClass[0]).toBe('rook-ceph-config/storageclass-ceph-bucket.yaml');
+    expect(wave(out.get('apps/application-rook-ceph.yaml'))).toBeLessThan(moco);
+    expect(wave(out.get('apps/application-rook-ceph-config.yaml'))).toBeLessThan(moco);
   });
 
   it.each([2, 4, 0])('rejects %i replicas in the site file, with the rule', (replicas) => {

@@ -50,7 +50,7 @@ describe('site variants, synthesized and checked end to end', () => {
       ],
     );
     const files = result.manifests.map((m) => m.file);
-    expect(files).toContain('cert-manager-config/sealedsecret-cloudflare-api-token.yaml');
+    expect(files).toContain('cert-manager/sealedsecret-cloudflare-api-token.yaml');
     expect(files).toContain('external-dns/sealedsecret-cloudflare-api-token.yaml');
     expect(text(result)).not.toContain('clouddns-credentials');
   });

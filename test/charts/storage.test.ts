@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
-import { DASHBOARD_SERVICE, RGW_SERVICE, ROOK_NAMESPACE } from '../../charts/rook-ceph';
+import { buildPlatform } from '../../charts';
+import { DASHBOARD_SERVICE, ROOK_NAMESPACE } from '../../charts/rook-ceph';
 import { deviceClassGroups, topolvmValues } from '../../charts/topolvm';
 import { servicesCreatedBy } from '../../lib/manifest/operator-services';
 import { objectsOf, render, valuesOf } from '../support/render';
@@ -153,11 +154,14 @@ describe('Rook/Ceph', () => {
         ports: [{ port: DASHBOARD_SERVICE.port, name: 'http-dashboard' }],
       },
     ]);
+    // The S3 endpoint RookCeph hands Loki and MOCO is the Service the operator makes of the store.
+    const rgw = buildPlatform(exampleSite()).components.rookCeph.s3.service;
+    expect(rgw.namespace).toBe(ROOK_NAMESPACE);
     expect(servicesCreatedBy(out.get('rook-ceph-config/cephobjectstore-ouchi-s3.yaml'))).toEqual([
       {
         namespace: ROOK_NAMESPACE,
-        name: RGW_SERVICE.name,
-        ports: [{ port: RGW_SERVICE.port, name: 'http' }],
+        name: rgw.name,
+        ports: [{ port: rgw.port, name: 'http' }],
       },
     ]);
   });

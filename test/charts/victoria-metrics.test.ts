@@ -1,10 +1,18 @@
 import { buildPlatform } from '../../charts';
-import { DEFAULT_ALERT_GROUPS } from '../../charts/lib/alert-rules';
+import {
+  ARGOCD_ALERTS,
+  CEPH_ALERTS,
+  CERTIFICATE_ALERTS,
+  MOCO_ALERTS,
+  NODE_ALERTS,
+  WATCHDOG_ALERTS,
+} from '../../charts/lib/alert-rules';
 import { alertmanagerService } from '../../charts/victoria-metrics';
 import { servicesCreatedBy } from '../../lib/manifest/operator-services';
-import { checkReferences, referencesOf } from '../../lib/checks/references';
+import { checkReferences } from '../../lib/checks/references';
+import { referencesOf } from '../../lib/manifest/references';
 import { parseServiceUrl } from '../../lib/manifest/service-urls';
-import { folders, render, renderManifests } from '../support/render';
+import { folders, render, renderManifests, wave } from '../support/render';
 import { exampleSite, siteWith } from '../support/site';
 
 describe('VictoriaMetrics', () => {
@@ -101,10 +109,36 @@ describe('VictoriaMetrics', () => {
     }
   });
 
+  it('runs kube-state-metrics in the monitoring namespace, synced after victoria-metrics creates it', () => {
+    const ksm = [...out].filter(([file]) => file.startsWith('kube-state-metrics/')).map(([, o]) => o);
+    expect(ksm.some((o) => o.kind === 'Deployment')).toBe(true);
+    expect(ksm.filter((o) => o.kind === 'Namespace')).toEqual([]);
+    for (const o of ksm.filter((x) => x.metadata.namespace !== undefined)) {
+      expect([o.kind, o.metadata.name, o.metadata.namespace]).toEqual([
+        o.kind,
+        o.metadata.name,
+        'monitoring',
+      ]);
+    }
+    expect(out.get('victoria-metrics/namespace-monitoring.yaml').kind).toBe('Namespace');
+    expect(out.get('apps/application-kube-state-metrics.yaml').spec.destination.namespace).toBe('monitoring');
+    expect(wave(out.get('apps/application-kube-state-metrics.yaml'))).toBeGreaterThan(
+      wave(out.get('apps/application-victoria-metrics.yaml')),
+    );
+  });
+
   it('gives every alert rule a severity and a summary', () => {
     const rule = out.get('victoria-metrics-config/vmrule-ouchi-platform.yaml');
     const rules = rule.spec.groups.flatMap((g: any) => g.rules);
-    expect(rules.length).toBe(DEFAULT_ALERT_GROUPS.flatMap((g) => g.rules).length);
+    // The VMRule holds exactly the groups the components declare, each group of alert-rules.ts once.
+    const declared = buildPlatform(exampleSite()).platform.components.flatMap((c) => c.spec.alerts ?? []);
+    expect(rule.spec.groups.map((g: any) => g.name)).toEqual(declared.map((g) => g.name));
+    expect(declared.map((g) => g.name).sort()).toEqual(
+      [NODE_ALERTS, CEPH_ALERTS, CERTIFICATE_ALERTS, ARGOCD_ALERTS, MOCO_ALERTS, WATCHDOG_ALERTS]
+        .map((g) => g.name)
+        .sort(),
+    );
+    expect(rules.length).toBe(declared.flatMap((g) => g.rules).length);
     for (const r of rules) {
       expect(['critical', 'warning', 'none']).toContain(r.labels.severity);
       expect(r.annotations.summary.length).toBeGreaterThan(10);
@@ -148,8 +182,13 @@ describe('VictoriaMetrics', () => {
       { matchers: ['alertname="Watchdog"'], receiver: 'healthchecks', repeat_interval: '5m' },
     ]);
     expect(JSON.stringify(config)).not.toMatch(/https?:\/\//);
-    const app = out.get('apps/application-victoria-metrics-config.yaml');
-    expect(app.metadata.annotations['ouchi.dev/requires']).toBe('Secret/monitoring/alertmanager-receivers');
+    // The sealed Secret holds one key per receiver; victoria-metrics applies it, before the config.
+    const sealed = out.get('victoria-metrics/sealedsecret-alertmanager-receivers.yaml');
+    expect(sealed.metadata).toMatchObject({ name: 'alertmanager-receivers', namespace: 'monitoring' });
+    expect(Object.keys(sealed.spec.encryptedData).sort()).toEqual(['healthchecks', 'home-discord']);
+    expect(wave(out.get('apps/application-victoria-metrics.yaml'))).toBeLessThan(
+      wave(out.get('apps/application-victoria-metrics-config.yaml')),
+    );
   });
 
   it('configures Slack and email receivers with secret references only', () => {
@@ -168,8 +207,9 @@ describe('VictoriaMetrics', () => {
       s.monitoring.defaultReceiver = 'ops';
       delete s.monitoring.heartbeat;
     });
-    // ouchi's own object: the receivers' keys are not sealed in the store, which a build would need.
-    const config = folders(site).get('victoria-metrics-config/vmalertmanagerconfig-ouchi-receivers.yaml');
+    // ouchi's own object (before the split moves it to victoria-metrics-config): the receivers' keys
+    // are not sealed in the store, which a build would need.
+    const config = folders(site).get('victoria-metrics/vmalertmanagerconfig-ouchi-receivers.yaml');
     expect(config.spec.receivers[0].slack_configs[0]).toMatchObject({
       api_url: { name: 'alertmanager-receivers', key: 'ops' },
       channel: '#alerts',

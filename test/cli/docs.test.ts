@@ -3,24 +3,24 @@ import { join } from 'node:path';
 import { componentTable, sampleDiff, withComponentTable, withSampleDiff } from '../../cli/docs';
 import { INTERNAL_CA } from '../../charts/cert-manager';
 import { CERT_MANAGER_NAMESPACE } from '../../lib/naming';
-import { folders } from '../support/render';
+import { render } from '../support/render';
 import { ROOT } from '../support/site';
 
 describe('README component table', () => {
-  it('is the one the platform generates (run `npm run docs`)', () => {
+  it('is the one the platform generates (run `npm run docs`)', async () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    expect(withComponentTable(readme, componentTable())).toBe(readme);
+    expect(withComponentTable(readme, await componentTable())).toBe(readme);
   });
 
-  it('shows the diff comment the tool produces for the example site (run `npm run docs`)', () => {
+  it('shows the diff comment the tool produces for the example site (run `npm run docs`)', async () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const sample = sampleDiff();
+    const sample = await sampleDiff();
     expect(withSampleDiff(readme, sample)).toBe(readme);
     expect(sample).toContain('| `metallb-config` | 0 | 1 | 0 |');
   });
 
-  it('lists every component of the neco-apps-style set', () => {
-    const table = componentTable();
+  it('lists every component of the neco-apps-style set', async () => {
+    const table = await componentTable();
     for (const name of [
       'argocd',
       'sealed-secrets',
@@ -42,13 +42,13 @@ describe('README component table', () => {
 });
 
 describe('README internal CA', () => {
-  it('exports the Secret the internal-ca issuer really uses', () => {
+  it('exports the Secret the internal-ca issuer really uses', async () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     expect(readme).toContain(`Secret\n\`${CERT_MANAGER_NAMESPACE}/${INTERNAL_CA.secretName}\``);
     expect(readme).toContain(
       `kubectl -n ${CERT_MANAGER_NAMESPACE} get secret ${INTERNAL_CA.secretName} -o jsonpath`,
     );
-    const issuer = folders().get(`cert-manager-config/clusterissuer-${INTERNAL_CA.issuer}.yaml`);
+    const issuer = (await render()).get(`cert-manager-config/clusterissuer-${INTERNAL_CA.issuer}.yaml`);
     expect(issuer.spec.ca.secretName).toBe(INTERNAL_CA.secretName);
   });
 });

@@ -44,8 +44,8 @@ export function wave(object: any): number {
 }
 
 /** The Helm values a component's chart is rendered with. */
-export function valuesOf(site: SiteSpec, app: string): any {
-  const component = buildPlatform(site).platform.components.find((c) => c.name === app);
+export function valuesOf(site: SiteSpec, app: string, options: PlatformOptions = {}): any {
+  const component = buildPlatform(site, options).platform.components.find((c) => c.name === app);
   if (component?.spec.chart === undefined) throw new Error(`${app} has no chart`);
   return component.spec.chart.values;
 }
@@ -57,4 +57,25 @@ export function objectsOf(out: Map<string, any>, app: string): Map<string, any> 
       .filter(([file]) => file.startsWith(`${app}/`))
       .map(([, o]) => [`${o.kind}/${o.metadata.name}`, o]),
   );
+}
+
+/**
+ * The other Application folders that apply the CRDs of the custom resources in `app`'s folder, read
+ * off the rendered output, sorted.
+ */
+export function crdFoldersOf(out: Map<string, any>, app: string): string[] {
+  const crdFolder = new Map<string, string>();
+  for (const [file, o] of out) {
+    if (o.kind === 'CustomResourceDefinition') {
+      crdFolder.set(`${o.spec.group}/${o.spec.names.kind}`, file.split('/')[0]);
+    }
+  }
+  const found = new Set<string>();
+  for (const [file, o] of out) {
+    if (!file.startsWith(`${app}/`)) continue;
+    const slash = String(o.apiVersion).lastIndexOf('/');
+    const folder = crdFolder.get(`${slash < 0 ? '' : o.apiVersion.slice(0, slash)}/${o.kind}`);
+    if (folder !== undefined && folder !== app) found.add(folder);
+  }
+  return [...found].sort();
 }

@@ -1,5 +1,5 @@
 import { buildPlatform } from '../../../charts';
-import { renderPlatform } from '../../../charts/render';
+import { renderFolders } from '../../../charts/render';
 import { synthesize, SynthError } from '../../../charts/synth';
 import { checkImagePins } from '../../../lib/checks/images';
 import type { ImageLock } from '../../../lib/images/lock';
@@ -7,7 +7,7 @@ import { envoyAddress } from '../../../lib/site/derive';
 import type { SiteSpec } from '../../../lib/site/schema';
 import { createValidator } from '../../../lib/validate';
 import { kubernetesSchemaVersions } from '../../../lib/versions';
-import { render, wave } from '../../support/render';
+import { crdFoldersOf, render, renderManifests, wave } from '../../support/render';
 import { EXAMPLE_SITE_FILE, exampleSite, siteWith, withTempDirAsync } from '../../support/site';
 
 const BUILT = `ghcr.io/ouchi-lab/hello@sha256:${'ab'.repeat(32)}`;
@@ -18,9 +18,10 @@ const builtLock: ImageLock = {
   },
 };
 
+/** ouchi's own folders (no charts rendered, no Applications): what hello's constructs write. */
 function renderWith(lock: ImageLock, site: SiteSpec = exampleSite()) {
   const { platform } = buildPlatform(site, { imageLock: lock });
-  return { platform, out: new Map(renderPlatform(platform).map((m) => [m.file, m.object as any])) };
+  return { platform, out: new Map(renderFolders(platform).map((m) => [m.file, m.object as any])) };
 }
 
 describe('hello, the example user app', () => {
@@ -81,13 +82,23 @@ describe('hello, the example user app', () => {
     });
   });
 
-  it('is scraped: the VMServiceScrape selects the Service by its labels and named port', () => {
-    const scrape = out.get('hello/vmservicescrape-hello.yaml');
-    expect(scrape.metadata.namespace).toBe('app-hello');
+  it('is scraped: the VMServiceScrape selects the Service by its labels and named port', async () => {
+    // hello declares the scrape; the metrics backend writes it, in victoria-metrics-config.
+    const all = await render(exampleSite(), { imageLock: builtLock });
+    expect([...all.keys()].filter((f) => f.endsWith('/vmservicescrape-hello.yaml'))).toEqual([
+      'victoria-metrics-config/vmservicescrape-hello.yaml',
+    ]);
+    const scrape = all.get('victoria-metrics-config/vmservicescrape-hello.yaml');
+    expect(scrape.metadata.namespace).toBe('monitoring');
     expect(scrape.spec).toEqual({
+      namespaceSelector: { matchNames: ['app-hello'] },
       selector: { matchLabels: { 'app.kubernetes.io/name': 'hello' } },
       endpoints: [{ port: 'http', path: '/metrics' }],
     });
+    const service = all.get('hello/service-hello.yaml');
+    expect(service.metadata.namespace).toBe('app-hello');
+    expect(service.metadata.labels).toMatchObject(scrape.spec.selector.matchLabels);
+    expect(service.spec.ports.map((p: any) => p.name)).toContain(scrape.spec.endpoints[0].port);
   });
 
   it('is an Application of the apps project, after the platform whose CRs it uses', async () => {
@@ -96,7 +107,15 @@ describe('hello, the example user app', () => {
     expect(app.spec.project).toBe('apps');
     expect(app.spec.destination.namespace).toBe('app-hello');
     expect(app.spec.source.path).toBe('ouchi-home/hello');
-    expect(wave(app)).toBeGreaterThan(wave(all.get('apps/application-victoria-metrics.yaml')));
+    // The Applications applying the CRDs of its custom resources, read off the rendered folders.
+    const crdFolders = crdFoldersOf(all, 'hello');
+    expect(crdFolders).toEqual(['cert-manager', 'contour', 'external-dns']);
+    for (const provider of crdFolders) {
+      expect(wave(app)).toBeGreaterThan(wave(all.get(`apps/application-${provider}.yaml`)));
+    }
+    // Its Certificate's ClusterIssuer is cert-manager's own custom resource, in cert-manager-config.
+    expect(all.get('cert-manager-config/clusterissuer-letsencrypt-production.yaml')).toBeDefined();
+    expect(wave(app)).toBeGreaterThan(wave(all.get('apps/application-cert-manager-config.yaml')));
     // Its project allows its namespace and the cluster-scoped kinds of its folder: read off the objects.
     const project = all.get('apps/appproject-apps.yaml');
     expect(project.spec.destinations.map((d: any) => d.namespace)).toEqual(['app-*', 'app-hello']);
@@ -105,8 +124,8 @@ describe('hello, the example user app', () => {
 
   it(`validates against Kubernetes ${kubernetesSchemaVersions.join(' and ')} and its CRDs`, async () => {
     const { validator } = await createValidator();
-    const manifests = renderPlatform(buildPlatform(exampleSite(), { imageLock: builtLock }).platform).filter(
-      (m) => m.file.startsWith('hello/'),
+    const manifests = (await renderManifests(exampleSite(), { imageLock: builtLock })).filter(
+      (m) => m.file.startsWith('hello/') || m.file === 'victoria-metrics-config/vmservicescrape-hello.yaml',
     );
     expect(manifests).toHaveLength(7);
     expect(validator.validate(manifests)).toEqual([]);
@@ -160,7 +179,12 @@ describe('the image lock → synth', () => {
   it('leaves the app out of a site that does not list it', async () => {
     const out = await render(siteWith((s) => (s.apps = [])));
     expect(
-      [...out.keys()].filter((f) => f.startsWith('hello/') || f === 'apps/application-hello.yaml'),
+      [...out.keys()].filter(
+        (f) =>
+          f.startsWith('hello/') ||
+          f === 'apps/application-hello.yaml' ||
+          f === 'victoria-metrics-config/vmservicescrape-hello.yaml',
+      ),
     ).toEqual([]);
   });
 });
@@ -168,7 +192,7 @@ describe('the image lock → synth', () => {
 describe('checkImagePins', () => {
   const site = exampleSite();
   const manifests = () =>
-    renderPlatform(buildPlatform(site, { imageLock: builtLock }).platform).filter((m) =>
+    renderFolders(buildPlatform(site, { imageLock: builtLock }).platform).filter((m) =>
       m.file.startsWith('hello/'),
     );
 

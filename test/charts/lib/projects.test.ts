@@ -3,7 +3,7 @@
  * by hand: a chart that adds a namespace or a cluster-scoped kind changes its project with it.
  */
 import { projectParts, USER_APP_NAMESPACES } from '../../../charts/lib/projects';
-import type { ApplicationRegistration } from '../../../charts/lib/platform';
+import type { AppSpec } from '../../../charts/lib/application';
 import { checkProjectScopes } from '../../../lib/checks/projects';
 import { groupOf, isClusterScoped, customScopes } from '../../../lib/manifest/scope';
 import type { Manifest } from '../../../lib/manifest/types';
@@ -11,8 +11,13 @@ import { renderManifests } from '../../support/render';
 import { exampleSite } from '../../support/site';
 
 const IN_CLUSTER = 'https://kubernetes.default.svc';
-const registration = (name: string, project: ApplicationRegistration['project'], namespace: string) =>
-  ({ name, project, namespace, wave: 1, description: name }) as ApplicationRegistration;
+const registration = (name: string, project: AppSpec['project'], namespace: string): AppSpec => ({
+  name,
+  component: name,
+  project,
+  namespace,
+  description: name,
+});
 const object = (file: string, apiVersion: string, kind: string, namespace?: string): Manifest => ({
   file,
   object: { apiVersion, kind, metadata: { name: file.split('/')[1], ...(namespace ? { namespace } : {}) } },

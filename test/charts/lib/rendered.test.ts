@@ -1,5 +1,5 @@
 import { fileNameOf, prepareRelease, subchartOf, withoutNulls } from '../../../charts/lib/rendered';
-import type { HelmRelease } from '../../../charts/lib/platform';
+import type { ChartSpec } from '../../../charts/lib/spec';
 import type { RenderedRelease } from '../../../lib/helm/render';
 import { charts } from '../../../lib/versions';
 
@@ -10,11 +10,12 @@ const crd = {
   spec: { group: 'example.io', scope: 'Namespaced', names: { kind: 'Widget' } },
 };
 
-function release(helm: Partial<HelmRelease> = {}) {
+/** metallb's component, as prepareRelease reads it: name, namespace and chart. */
+function release(chart: Partial<ChartSpec<object>> = {}) {
   return {
     name: 'metallb',
     namespace: 'metallb-system',
-    helm: { chart: charts.metallb, releaseName: 'metallb', values: {}, subcharts: ['crds'], ...helm },
+    chart: { chart: charts.metallb, releaseName: 'metallb', values: {}, subcharts: ['crds'], ...chart },
   };
 }
 

@@ -11,7 +11,7 @@ import { folders } from '../../support/render';
 describe('StoredSealedSecret', () => {
   it('copies the stored SealedSecret byte for byte, adding only the labels a chart asks for', () => {
     const out = folders();
-    const dex = out.get('argocd-config/sealedsecret-argocd-dex-github.yaml');
+    const dex = out.get('argocd/sealedsecret-argocd-dex-github.yaml');
     const stored = readStored(join(ROOT, 'secrets', 'ouchi-home', 'argocd', 'argocd-dex-github.yaml'))!;
     expect(dex.spec.encryptedData).toEqual(stored.spec.encryptedData);
     expect(dex.spec.template.metadata.labels).toEqual({ 'app.kubernetes.io/part-of': 'argocd' });

@@ -11,8 +11,6 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { encode, ExtData } from '@msgpack/msgpack';
-import { buildPlatform } from '../../../charts';
-import { renderPlatform } from '../../../charts/render';
 import type { ImageLock } from '../../../lib/images/lock';
 import { valuesOf } from '../../support/render';
 import { exampleSite, ROOT } from '../../support/site';
@@ -180,10 +178,7 @@ export function exampleAlertOutputs(): [string, string][][] {
       'fluent-bit-plugin': { ref: `ghcr.io/ouchi-lab/fluent-bit-plugin@sha256:${'cd'.repeat(32)}` },
     },
   };
-  const app = renderPlatform(buildPlatform(exampleSite(), { imageLock: lock }).platform).find(
-    (m) => m.file === 'apps/application-fluent-bit.yaml',
-  )!.object;
-  return (valuesOf(app).config.outputs as string)
+  return (valuesOf(exampleSite(), 'fluent-bit', { imageLock: lock }).config.outputs as string)
     .split('[OUTPUT]')
     .slice(1)
     .map((section) =>

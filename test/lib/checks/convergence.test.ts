@@ -1,10 +1,11 @@
 /**
- * The convergence check on the example site as synth renders it: it converges as derived, and the
+ * The convergence check on the example site as synth renders it: it converges as derived, and a
+ * custom resource synced no later than its CRD (what the CRD-only ordering check used to catch), the
  * classic deadlock (the pool synced after Envoy's LoadBalancer Service), a missing provider and a
  * cycle are each named exactly.
  */
 import { buildPlatform } from '../../../charts';
-import { SynthError, synthesizePlatform } from '../../../charts/synth';
+import { SynthError, synthChecks, synthesizePlatform } from '../../../charts/synth';
 import { checkConvergence } from '../../../lib/checks/convergence';
 import { createValidator } from '../../../lib/validate';
 import type { Manifest } from '../../../lib/manifest/types';
@@ -50,7 +51,24 @@ describeWithCharts('checkConvergence', () => {
 
   it('passes the example site with its derived waves', () => {
     expect(checkConvergence(manifests, schemas)).toEqual([]);
+    expect(synthChecks(manifests, schemas)).toEqual([]);
     expect(waveOf(manifests, 'contour')).toBeGreaterThan(waveOf(manifests, 'metallb-config'));
+  });
+
+  it('names a custom resource synced in the wave of its CRD, and synth reports only that', () => {
+    // cert-manager-config holds cert-manager's Certificates and ClusterIssuers; moved into the wave
+    // of cert-manager, which applies their CRDs and runs their webhook, it would wait for ever.
+    const crd = waveOf(manifests, 'cert-manager');
+    expect(waveOf(manifests, 'cert-manager-config')).toBeGreaterThan(crd);
+    const moved = withWave(manifests, 'cert-manager-config', crd);
+    const expected = [
+      `cert-manager-config (wave ${crd}) would wait for ever: ` +
+        `Certificate cert-manager/ouchi-root-ca (cert-manager-config/certificate-ouchi-root-ca.yaml) needs the CRD of cert-manager.io/Certificate, which only cert-manager in wave ${crd} provides; ` +
+        `Certificate cert-manager/ouchi-root-ca (cert-manager-config/certificate-ouchi-root-ca.yaml) needs admission webhook webhook.cert-manager.io, which only cert-manager in wave ${crd} provides; ` +
+        `Certificate cert-manager/ouchi-root-ca (cert-manager-config/certificate-ouchi-root-ca.yaml) needs Namespace cert-manager, which only cert-manager in wave ${crd} provides; and 10 more`,
+    ];
+    expect(checkConvergence(moved, schemas)).toEqual(expected);
+    expect(synthChecks(moved, schemas)).toEqual(expected);
   });
 
   it('names the deadlock when the pool syncs after Envoy', () => {

@@ -1,4 +1,5 @@
-import { checkReferences, parseRefList, referencesOf } from '../../../lib/checks/references';
+import { checkReferences } from '../../../lib/checks/references';
+import { parseRefList, referencesOf } from '../../../lib/manifest/references';
 import type { Manifest } from '../../../lib/manifest/types';
 
 const ns = (name: string): Manifest => ({

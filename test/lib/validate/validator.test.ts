@@ -131,8 +131,8 @@ describe('ManifestValidator', () => {
   });
 
   it('accepts the Helm values of every chart of the example site', () => {
-    const releases = buildPlatform(exampleSite()).platform.applications.flatMap((r) =>
-      r.helm === undefined ? [] : [{ app: r.name, ...r.helm }],
+    const releases = buildPlatform(exampleSite()).platform.components.flatMap((c) =>
+      c.spec.chart === undefined ? [] : [{ app: c.name, ...c.spec.chart }],
     );
     expect(releases.length).toBeGreaterThanOrEqual(10);
     for (const { app, chart, values } of releases) {
