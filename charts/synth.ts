@@ -44,7 +44,9 @@ export interface SynthOptions {
   readonly distDir?: string;
   readonly env?: NodeJS.ProcessEnv;
   /** A prepared validator, reused across runs (tests, watch). */
-  readonly validator?: { validator: ManifestValidator; schemas: SchemaSet };
+  readonly validator?:
+    | { validator: ManifestValidator; schemas: SchemaSet }
+    | Promise<{ validator: ManifestValidator; schemas: SchemaSet }>;
   /** The sealed-secret store. @default <root>/secrets */
   readonly secretsDir?: string;
   /** When false, nothing is written (the result still carries the manifests). @default true */
@@ -125,16 +127,14 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
  */
 export async function synthesizePlatform(
   platform: Platform,
-  options: Omit<SynthOptions, 'siteFile' | 'validator'> & {
-    readonly validator: SynthOptions['validator'] | ReturnType<typeof createValidator>;
-  },
+  options: Omit<SynthOptions, 'siteFile'>,
 ): Promise<SynthResult> {
   const root = options.root ?? repoRoot();
   const site = platform.site;
   const imageLock = options.imageLock ?? platform.imageLock;
   if (platform.problems.length > 0) throw new SynthError([...platform.problems]);
   const t2 = Date.now();
-  const { validator, schemas } = await options.validator!;
+  const { validator, schemas } = await (options.validator ?? createValidator({ root, env: options.env }));
   // Values first: a misspelled value would otherwise render, silently ignored by the chart.
   const valueFindings = platform.components.flatMap((c) => {
     const chart = c.spec.chart;

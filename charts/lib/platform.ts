@@ -140,8 +140,11 @@ export class Platform extends App {
     const alerts = this.componentList.flatMap((c) => c.spec.alerts ?? []);
     if (this.metricsBackend !== undefined) this.metricsBackend.collect(scrapes, alerts);
     else if (scrapes.length > 0 || alerts.length > 0) {
+      const declaring = this.componentList
+        .filter((c) => (c.spec.scrapes ?? []).length > 0 || (c.spec.alerts ?? []).length > 0)
+        .map((c) => c.name);
       this.reportProblem(
-        'components declare scrape targets and alert rules, but no component collects them (the metrics component)',
+        `${declaring.join(', ')} declare scrape targets or alert rules, but no component collects them; add the metrics component (VictoriaMetrics) to the platform`,
       );
     }
     return this;

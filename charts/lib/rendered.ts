@@ -93,7 +93,7 @@ export function prepareRelease(
     const shown = stray.slice(0, 3).map(describeObject).join(', ');
     const more = stray.length > 3 ? `, and ${stray.length - 3} more` : '';
     problems.push(
-      `${app}: subchart ${subchart} renders ${stray.length} object${stray.length === 1 ? '' : 's'} (${shown}${more}), but ${app} does not use it; turn it off in the values${off}, or list it in the release's subcharts`,
+      `${app}: subchart ${subchart} renders ${stray.length} object${stray.length === 1 ? '' : 's'} (${shown}${more}), but ${app} does not use it; turn it off in the values${off}, or list it in the component's chart.subcharts`,
     );
   }
   for (const patch of release.chart.patches ?? []) {

@@ -5,8 +5,8 @@
  * Application itself) provide. Argo CD's health rules set what an object waits for: a LoadBalancer
  * Service for an address, a custom resource for its CRD and operator, a workload for the Secrets,
  * ConfigMaps, ServiceAccount and claims it mounts, an object under a fail-closed webhook for the
- * webhook's Application (lib/graph/requirements.ts). An Application that would wait for ever, and
- * everything in later waves that waits on it, is named with what it waits for.
+ * webhook's Application (lib/graph/requirements.ts). Each Application that would wait for ever is
+ * named, in sync order, with what it waits for; the first line is where a real sync would stop.
  */
 import { requirementsOf, type Need } from '../graph/requirements';
 import type { SchemaSet } from '../validate/sources';

@@ -49,7 +49,7 @@ describeWithCharts('faults that keep a site from converging', () => {
     const problems = await problemsAfter((values) => (values('metallb').frrk8s.enabled = true));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(
-      /^metallb: subchart frr-k8s renders \d+ objects \(.+, and \d+ more\), but metallb does not use it; turn it off in the values \(frrk8s\.enabled: false\), or list it in the release's subcharts$/,
+      /^metallb: subchart frr-k8s renders \d+ objects \(.+, and \d+ more\), but metallb does not use it; turn it off in the values \(frrk8s\.enabled: false\), or list it in the component's chart.subcharts$/,
     );
   });
 

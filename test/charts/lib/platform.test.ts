@@ -111,7 +111,7 @@ describe('the metrics backend collects every declared scrape and alert group', (
 
 describe('Platform.complete', () => {
   const NO_BACKEND =
-    'components declare scrape targets and alert rules, but no component collects them (the metrics component)';
+    'widget declare scrape targets or alert rules, but no component collects them; add the metrics component (VictoriaMetrics) to the platform';
 
   it('reports scrape targets no metrics backend collects', () => {
     const platform = new Platform(exampleSite());

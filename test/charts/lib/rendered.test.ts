@@ -1,4 +1,4 @@
-import { fileNameOf, prepareRelease, subchartOf, withoutNulls } from '../../../charts/lib/rendered';
+import { fileNameOf, prepareRelease, subchartOf } from '../../../charts/lib/rendered';
 import type { ChartSpec } from '../../../charts/lib/spec';
 import type { RenderedRelease } from '../../../lib/helm/render';
 import { charts } from '../../../lib/versions';
@@ -24,7 +24,7 @@ const rendered: RenderedRelease = {
   objects: [
     {
       source: 'metallb/templates/speaker.yaml',
-      object: { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'speaker', annotations: null } },
+      object: { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'speaker' } },
     },
     {
       source: 'metallb/templates/rbac.yaml',
@@ -65,14 +65,14 @@ describe('prepareRelease', () => {
     expect(manifests[0].object.metadata).toEqual({ name: 'speaker', namespace: 'metallb-system' });
     expect(manifests[1].object.metadata).toEqual({ name: 'metallb:controller' });
     // The cached render is not changed.
-    expect(rendered.objects[0].object.metadata).toEqual({ name: 'speaker', annotations: null });
+    expect(rendered.objects[0].object.metadata).toEqual({ name: 'speaker' });
   });
 
   it('refuses objects from a subchart the component does not use, naming its switch', () => {
     const { manifests, problems } = prepareRelease(release(), rendered, scopes);
     expect(manifests).toHaveLength(4);
     expect(problems).toEqual([
-      "metallb: subchart frr-k8s renders 4 objects (ConfigMap metallb-system/frr-a, ConfigMap metallb-system/frr-b, ConfigMap metallb-system/frr-c, and 1 more), but metallb does not use it; turn it off in the values (frrk8s.enabled: false), or list it in the release's subcharts",
+      "metallb: subchart frr-k8s renders 4 objects (ConfigMap metallb-system/frr-a, ConfigMap metallb-system/frr-b, ConfigMap metallb-system/frr-c, and 1 more), but metallb does not use it; turn it off in the values (frrk8s.enabled: false), or list it in the component's chart.subcharts",
     ]);
   });
 
@@ -136,13 +136,6 @@ describe('rendered object helpers', () => {
   it('finds the subchart of a template', () => {
     expect(subchartOf('loki/charts/rollout_operator/charts/crds/templates/x.yaml')).toBe('rollout_operator');
     expect(subchartOf('loki/templates/x.yaml')).toBeUndefined();
-  });
-
-  it('drops null fields at any depth', () => {
-    expect(withoutNulls({ a: null, b: [{ c: null, d: 1 }], e: { f: null } })).toEqual({
-      b: [{ d: 1 }],
-      e: {},
-    });
   });
 
   it('names files by kind and name, with the namespace when it is not the Application’s', () => {

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { knownFiles, readSide } from '../../../lib/diff/base-tree';
 import { toYaml } from '../../../lib/output/yaml';
-import type { Manifest } from '../../../lib/validate/validator';
+import type { Manifest } from '../../../lib/manifest/types';
 import { withTempDirAsync } from '../../support/site';
 
 const configMap = (name: string, value: string): Manifest => ({

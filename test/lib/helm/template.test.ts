@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { helmTemplate, parseRendered, templateArgs } from '../../../lib/helm/template';
+import { helmTemplate, parseRendered, templateArgs, withoutNulls } from '../../../lib/helm/template';
 import { CHART_MIRROR, describeWithCharts, helmBinary } from '../../support/helm';
 import { withTempDirAsync } from '../../support/site';
 
@@ -45,6 +45,17 @@ describe('parseRendered', () => {
       { source: 'c/templates/a.yaml', object: { apiVersion: 'v1', kind: 'A' } },
       { source: 'c/charts/sub/templates/b.yaml', object: { apiVersion: 'v1', kind: 'B' } },
     ]);
+  });
+
+  it('drops null fields at any depth (Helm prints `annotations:` for an empty map)', () => {
+    expect(withoutNulls({ a: null, b: [{ c: null, d: 1 }], e: { f: null } })).toEqual({
+      b: [{ d: 1 }],
+      e: {},
+    });
+    expect(parseRendered('kind: A\nmetadata:\n  annotations:\n  name: x\n', 'x')[0].object).toEqual({
+      kind: 'A',
+      metadata: { name: 'x' },
+    });
   });
 
   it('refuses output that is not objects', () => {
