@@ -411,12 +411,7 @@ const READERS: Readonly<Record<string, Reader>> = {
 };
 
 /** The references one manifest makes. */
-/** The split, the needs and the reference check all ask; objects are not changed once built. */
-const referenceCache = new WeakMap<ManifestObject, readonly Reference[]>();
-
-export function referencesOf(o: ManifestObject): readonly Reference[] {
-  const cached = referenceCache.get(o);
-  if (cached !== undefined) return cached;
+export function referencesOf(o: ManifestObject): Reference[] {
   const { namespace } = meta(o);
   const spec = obj(o.spec);
   const refs: Reference[] = [];
@@ -428,6 +423,5 @@ export function referencesOf(o: ManifestObject): readonly Reference[] {
   if (o.kind !== 'CustomResourceDefinition') refs.push(...storageClassReferences(o.spec, 'spec'));
   const read = Object.hasOwn(READERS, String(o.kind)) ? READERS[String(o.kind)] : undefined;
   if (read) refs.push(...read(spec, namespace, o));
-  referenceCache.set(o, refs);
   return refs;
 }
