@@ -6,6 +6,8 @@
  * bench/index.ts lists in HOOKS (e.g. bench/program/section.ts, bench/maas/section.ts); a missing file
  * is reported as not measured, never silently left out.
  */
+import { execFileSync } from 'node:child_process';
+
 export interface Goal {
   /** e.g. `<= 1.2x the bare synth (CPU)`. */
   readonly text: string;
@@ -32,6 +34,15 @@ export interface BenchSection {
   /** Why the section is skipped in this context, or undefined to run it. */
   readonly skip?: (ctx: BenchContext) => string | undefined;
   readonly run: (ctx: BenchContext) => Promise<readonly Figure[]>;
+}
+
+/** Runs a TypeScript bench script in a process of its own and returns what it printed. */
+export function runBenchScript(ctx: BenchContext, script: string, env: NodeJS.ProcessEnv = {}): string {
+  return execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', script], {
+    cwd: ctx.root,
+    encoding: 'utf8',
+    env: { ...ctx.env, ...env },
+  });
 }
 
 export function ms(value: number): string {

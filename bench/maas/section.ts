@@ -1,20 +1,11 @@
 /** `npm run bench` section: the MAAS fleet against the simulator, wall(N)/wall(1) (bench/maas). */
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { BenchSection, Figure } from '../section';
+import { runBenchScript, type BenchSection, type Figure } from '../section';
 
 export const section: BenchSection = {
   title: 'MAAS fleet: wall(N)/wall(1), client CPU per request',
   run: async (ctx) => {
-    const out = execFileSync(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', join(__dirname, 'index.ts')],
-      {
-        cwd: ctx.root,
-        encoding: 'utf8',
-        env: ctx.env,
-      },
-    );
+    const out = runBenchScript(ctx, join(__dirname, 'index.ts'));
     const figures: Figure[] = [];
     let scale = '';
     for (const line of out.trim().split('\n')) {

@@ -1,20 +1,15 @@
 /** `npm run bench` section: the Pulumi program under mocks at 100 nodes + 20 images (bench/program). */
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { BenchSection } from '../section';
+import { runBenchScript, type BenchSection } from '../section';
 
 export const section: BenchSection = {
   title: 'Pulumi program under mocks (100 nodes + 20 images)',
   run: async (ctx) => {
-    const out = execFileSync(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', join(__dirname, 'index.ts')],
-      {
-        cwd: ctx.root,
-        encoding: 'utf8',
-        env: { ...ctx.env, BENCH_NODES: '100', BENCH_IMAGES: '20', BENCH_MODES: 'per-class,per-resource' },
-      },
-    );
+    const out = runBenchScript(ctx, join(__dirname, 'index.ts'), {
+      BENCH_NODES: '100',
+      BENCH_IMAGES: '20',
+      BENCH_MODES: 'per-class,per-resource',
+    });
     const rows = out.trim().split('\n').slice(2);
     const goal = rows.find((r) => r.trim().startsWith('goal'));
     return [

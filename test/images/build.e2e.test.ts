@@ -22,7 +22,6 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
@@ -32,6 +31,7 @@ import { promisify } from 'node:util';
 import { buildArgs, imagePaths } from '../../lib/images/build';
 import type { ImageBuildSpec } from '../../lib/site/schema';
 import { exampleSite, ROOT } from '../support/site';
+import { describeWithTools } from '../support/tools';
 import { expectScenario, runScenario } from './harness/scenario';
 import { compileHarness, HARNESS_TOOLS } from './harness/support';
 
@@ -50,19 +50,6 @@ const TOOLS = [
 const PLATFORMS = ['amd64', 'arm64'] as const;
 const ELF_MACHINE: Record<(typeof PLATFORMS)[number], number> = { amd64: 0x3e, arm64: 0xb7 };
 const BINFMT = '/proc/sys/fs/binfmt_misc/qemu-aarch64';
-
-function which(tool: string): boolean {
-  return (process.env.PATH ?? '')
-    .split(':')
-    .some((dir) => existsSync(join(dir, tool)) && statSync(join(dir, tool)).isFile());
-}
-
-const missing = TOOLS.filter((t) => !which(t));
-const e2e = process.env.OUCHI_E2E === '1';
-
-if (missing.length > 0 && !e2e) {
-  console.warn(`images e2e skipped: missing ${missing.join(', ')} (set OUCHI_E2E=1 to make this a failure)`);
-}
 
 const exampleImages = exampleSite().images?.build ?? [];
 
@@ -139,18 +126,7 @@ async function fileFromRegistry(ref: string, platform: string, path: string, wor
   return join(root, path);
 }
 
-const suite = missing.length === 0 ? describe : e2e ? describe : describe.skip;
-
-suite('multi-platform image builds (buildah, registry, skopeo, qemu)', () => {
-  if (missing.length > 0) {
-    it('has the tools it needs', () => {
-      throw new Error(
-        `OUCHI_E2E=1 but these tools are missing: ${missing.join(', ')}; .ci/run installs them with apt`,
-      );
-    });
-    return;
-  }
-
+describeWithTools('multi-platform image builds (buildah, registry, skopeo, qemu)', TOOLS, () => {
   let work: string;
   let registry: ChildProcess | undefined;
   let registryHost: string;

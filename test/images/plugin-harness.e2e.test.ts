@@ -11,54 +11,36 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../support/site';
 import { expectScenario, runScenario } from './harness/scenario';
-import { ARCHES, CC, compileHarness, HARNESS_TOOLS, onPath } from './harness/support';
+import { describeWithTools } from '../support/tools';
+import { ARCHES, CC, compileHarness, HARNESS_TOOLS } from './harness/support';
 
 const run = promisify(execFile);
 const TOOLS = ['go', ...HARNESS_TOOLS];
-const missing = TOOLS.filter((t) => !onPath(t));
-const e2e = process.env.OUCHI_E2E === '1';
-if (missing.length > 0 && !e2e) {
-  console.warn(
-    `plugin harness skipped: missing ${missing.join(', ')} (set OUCHI_E2E=1 to make this a failure)`,
+
+describeWithTools('out_alertmanager.so under the Go proxy harness', TOOLS, () => {
+  let work: string;
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'ouchi-plugin-'));
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it.each(ARCHES)(
+    'registers, initializes per instance, flushes real chunks and exits, for %s',
+    async (arch) => {
+      const so = join(work, `out_alertmanager-${arch}.so`);
+      // The Dockerfile's build command, with go.sum as it is committed (-mod=readonly).
+      await run(
+        'go',
+        ['build', '-mod=readonly', '-trimpath', '-buildmode=c-shared', '-ldflags=-s -w', '-o', so, '.'],
+        {
+          cwd: join(ROOT, 'images', 'fluent-bit-plugin'),
+          env: { ...process.env, CGO_ENABLED: '1', CC: CC[arch], GOOS: 'linux', GOARCH: arch },
+          maxBuffer: 16 * 1024 * 1024,
+        },
+      );
+      const harness = await compileHarness(arch, work);
+      expectScenario(await runScenario(arch, harness, so, work));
+    },
+    10 * 60_000,
   );
-}
-
-(missing.length === 0 || e2e ? describe : describe.skip)(
-  'out_alertmanager.so under the Go proxy harness',
-  () => {
-    if (missing.length > 0) {
-      it('has the tools it needs', () => {
-        throw new Error(
-          `OUCHI_E2E=1 but these tools are missing: ${missing.join(', ')}; .ci/run installs them with apt`,
-        );
-      });
-      return;
-    }
-
-    let work: string;
-    beforeAll(() => {
-      work = mkdtempSync(join(tmpdir(), 'ouchi-plugin-'));
-    });
-    afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-    it.each(ARCHES)(
-      'registers, initializes per instance, flushes real chunks and exits, for %s',
-      async (arch) => {
-        const so = join(work, `out_alertmanager-${arch}.so`);
-        // The Dockerfile's build command, with go.sum as it is committed (-mod=readonly).
-        await run(
-          'go',
-          ['build', '-mod=readonly', '-trimpath', '-buildmode=c-shared', '-ldflags=-s -w', '-o', so, '.'],
-          {
-            cwd: join(ROOT, 'images', 'fluent-bit-plugin'),
-            env: { ...process.env, CGO_ENABLED: '1', CC: CC[arch], GOOS: 'linux', GOARCH: arch },
-            maxBuffer: 16 * 1024 * 1024,
-          },
-        );
-        const harness = await compileHarness(arch, work);
-        expectScenario(await runScenario(arch, harness, so, work));
-      },
-      10 * 60_000,
-    );
-  },
-);
+});

@@ -6,7 +6,7 @@
  * example site; only the URL points at the local Alertmanager.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -33,11 +33,7 @@ export const HARNESS_TOOLS = [
 ];
 const HARNESS_SOURCE = join(ROOT, 'test', 'images', 'harness', 'go_proxy_harness.c');
 
-export function onPath(tool: string): boolean {
-  return (process.env.PATH ?? '')
-    .split(':')
-    .some((dir) => existsSync(join(dir, tool)) && statSync(join(dir, tool)).isFile());
-}
+export { onPath } from '../../support/tools';
 
 export async function freePort(): Promise<number> {
   const server = createServer();
