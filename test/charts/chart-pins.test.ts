@@ -15,7 +15,8 @@ const validator = createValidator();
 /** A copy of the chart mirror whose metallb package has one file changed. */
 function tamperedMirror(dir: string): string {
   const mirror = join(dir, 'mirror');
-  cpSync(CHART_MIRROR!, mirror, { recursive: true });
+  // dereference: the mirror may be a symlink (the README run links ../shared), never to be written.
+  cpSync(CHART_MIRROR!, mirror, { recursive: true, dereference: true });
   const work = join(dir, 'unpacked');
   mkdirSync(work);
   const tgz = join(mirror, 'metallb-0.16.1.tgz');

@@ -2,13 +2,13 @@
  * The README's first run, as a new user does it offline: a fresh clone, the README's export line
  * pasted as it is (relative paths to ../shared), then both README commands, `npm install && npm run
  * synth` and `npm test`, in one shell. Nothing of this checkout is reused but git's objects and npm's
- * download cache; the mirrors are the ones this run was given, linked where the README expects them.
+ * download cache; the mirrors are copies of the ones this run was given, where the README expects them.
  *
  * Slow (a whole install and test run), so it runs under OUCHI_E2E=1 (CI). The `npm test` inside it
  * sets OUCHI_README_RUN, and there this file does not recurse.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { git } from '../../lib/gitops/git';
@@ -62,7 +62,8 @@ describe('the README offline lines, as written', () => {
           const mirror = mirrorFor(name);
           if (mirror === undefined)
             throw new Error(`${name} is not set; the README test links it as ../shared/${dir}`);
-          symlinkSync(mirror, join(work, 'shared', dir));
+          // A copy, not a link: nothing the inner run does can reach the real mirror.
+          cpSync(mirror, join(work, 'shared', dir), { recursive: true, dereference: true });
         }
         // A new user's shell: no CI flags, no mirror variables but the pasted ones, no test runner state.
         const env: NodeJS.ProcessEnv = { ...process.env, OUCHI_README_RUN: '1' };

@@ -21,7 +21,8 @@ describe('loadSchemaSet', () => {
   it('reads the Kubernetes definitions only to compile, and still checks their sha256 then', () =>
     withTempDirAsync(async (dir) => {
       const mirror = join(dir, 'k8s-schemas');
-      cpSync(process.env.OUCHI_K8S_SCHEMAS!, mirror, { recursive: true });
+      // dereference: the mirror may be a symlink (the README run links ../shared), never to be written.
+      cpSync(process.env.OUCHI_K8S_SCHEMAS!, mirror, { recursive: true, dereference: true });
       const env = { ...process.env, OUCHI_K8S_SCHEMAS: mirror };
       const cacheDir = join(dir, 'cache');
       const first = await createValidator({ env, cacheDir });

@@ -12,7 +12,8 @@ import { fleetSite } from '../../support/maas/fleet';
 import { exampleSite, ROOT } from '../../support/site';
 
 const DATA = join(process.env.OUCHI_KUBESPRAY_DATA ?? join(ROOT, '..', 'shared', 'kubespray'), kubespray.tag);
-const present = existsSync(DATA);
+const CHECKSUMS = 'roles/kubespray_defaults/vars/main/checksums.yml';
+const present = existsSync(join(DATA, CHECKSUMS));
 
 if (!present && process.env.OUCHI_E2E === '1') {
   test('the kubespray release data is there', () => {
@@ -24,10 +25,7 @@ if (!present && process.env.OUCHI_E2E === '1') {
 
 (present ? describe : describe.skip)(`the inventory is one kubespray ${kubespray.tag} accepts`, () => {
   const read = (path: string) => parse(readFileSync(join(DATA, path), 'utf8'));
-  const checksums = read('roles/kubespray_defaults/vars/main/checksums.yml') as Record<
-    string,
-    Record<string, Record<string, string>>
-  >;
+  const checksums = read(CHECKSUMS) as Record<string, Record<string, Record<string, string>>>;
   const tasks = read('roles/validate_inventory/tasks/main.yml') as {
     name: string;
     assert?: { that: string | string[] };
