@@ -2,12 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { mirrorFor } from '../../lib/upstream/locks';
 import { readTarMember } from '../../lib/upstream/tar';
 import { charts } from '../../lib/versions';
 import { ROOT } from './site';
 
 export function chartArchive(name: keyof typeof charts): string {
-  const mirror = process.env.OUCHI_CHART_MIRROR ?? join(ROOT, '..', 'shared', 'charts');
+  const mirror = mirrorFor('charts') ?? join(ROOT, '..', 'shared', 'charts');
   return join(mirror, `${charts[name].chart}-${charts[name].version}.tgz`);
 }
 

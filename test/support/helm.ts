@@ -10,10 +10,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
 import { resolveHelm, type HelmBinary } from '../../lib/helm/binary';
-import { readChartLock, type ChartLockEntry } from '../../lib/upstream/locks';
+import { mirrorFor, readChartLock, type ChartLockEntry } from '../../lib/upstream/locks';
 import { defaultCache } from '../../lib/upstream/resolve';
 
-export const CHART_MIRROR = process.env.OUCHI_CHART_MIRROR;
+/** The chart mirror as an absolute path (the variable may be relative, as in the README's lines). */
+export const CHART_MIRROR = mirrorFor('charts');
 if (!CHART_MIRROR && process.env.OUCHI_E2E === '1') {
   throw new Error('OUCHI_CHART_MIRROR is not set; the chart tests need the mirror in CI');
 }

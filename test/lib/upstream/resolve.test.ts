@@ -7,7 +7,7 @@ import { cachePath, resolvePinned, sha256, UpstreamError } from '../../../lib/up
 import { resolveCrdSources } from '../../../lib/validate/sources';
 import { withTempDirAsync } from '../../support/site';
 
-const mirror = process.env.OUCHI_CRD_MIRROR;
+const mirror = mirrorFor('crds');
 // CI sets the mirror (and OUCHI_E2E): there, a missing mirror is a failure, not a skip.
 if (!mirror && process.env.OUCHI_E2E === '1')
   throw new Error('OUCHI_CRD_MIRROR is not set; the download tests need it');

@@ -6,7 +6,7 @@ import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createValidator } from '../../../lib/validate';
 import { bindingsVersion, readCrdKindsFile } from '../../../lib/validate/sources';
-import { readSchemasLock } from '../../../lib/upstream/locks';
+import { mirrorFor, readSchemasLock } from '../../../lib/upstream/locks';
 import { ROOT, withTempDirAsync } from '../../support/site';
 
 const service = (port: number) => ({
@@ -22,7 +22,7 @@ describe('loadSchemaSet', () => {
     withTempDirAsync(async (dir) => {
       const mirror = join(dir, 'k8s-schemas');
       // dereference: the mirror may be a symlink (the README run links ../shared), never to be written.
-      cpSync(process.env.OUCHI_K8S_SCHEMAS!, mirror, { recursive: true, dereference: true });
+      cpSync(mirrorFor('k8s')!, mirror, { recursive: true, dereference: true });
       const env = { ...process.env, OUCHI_K8S_SCHEMAS: mirror };
       const cacheDir = join(dir, 'cache');
       const first = await createValidator({ env, cacheDir });
