@@ -10,7 +10,7 @@ import { IpRangeProvider, TagProvider, VlanDhcpProvider } from '../../../stacks/
 import { MACHINE_PROGRESS } from '../../../stacks/maas/resources';
 import { MachineStatus } from '../../../stacks/maas/types';
 import { waitForStatus } from '../../../stacks/maas/wait';
-import { clientFor, FAST_WAIT, startSimulator } from '../../support/maas/fixture';
+import { clientFor, FAST_WAIT, machineInputs, startSimulator } from '../../support/maas/fixture';
 import type { MaasSimulator } from '../../support/maas/simulator';
 
 let sim: MaasSimulator;
@@ -24,27 +24,13 @@ beforeEach(async () => {
 });
 afterEach(() => sim.stop());
 
-const inputs = (over: Partial<MachineInputs> = {}): MachineInputs => ({
-  maasUrl: sim.url,
-  apiKey: sim.adminKey,
-  hostname: 'nuc2',
-  macs: ['1c:69:7a:0a:10:12'],
-  architecture: 'amd64/generic',
-  powerType: 'amt',
-  powerParameters: { power_address: '192.168.10.52', power_pass: 'mebx' },
-  distro: 'noble',
-  userData: '#cloud-config\n',
-  tags: ['worker'],
-  staticIp: { cidr: '192.168.10.0/24', ip: '192.168.10.12' },
-  storage: { disk: '/dev/nvme0n1', rootSizeGiB: 64, volumeGroup: 'ouchi-vg' },
-  commissionTimeoutMinutes: 1,
-  deployTimeoutMinutes: 1,
-  erase: false,
-  keep: false,
-  maxInFlight: 4,
-  pollMs: { min: 5, max: 20 },
-  ...over,
-});
+const inputs = (over: Partial<MachineInputs> = {}): MachineInputs =>
+  machineInputs(sim, {
+    powerType: 'amt',
+    powerParameters: { power_address: '192.168.10.52', power_pass: 'mebx' },
+    userData: '#cloud-config\n',
+    ...over,
+  });
 
 describe('MachineProvider', () => {
   it('check returns failures with property and reason', () => {

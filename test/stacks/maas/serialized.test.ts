@@ -8,7 +8,7 @@
 import { runtime } from '@pulumi/pulumi';
 import type { MachineInputs } from '../../../stacks/maas/machine-provider';
 import { PROVIDERS } from '../../../stacks/maas/resources';
-import { clientFor, startSimulator } from '../../support/maas/fixture';
+import { clientFor, machineInputs, startSimulator } from '../../support/maas/fixture';
 import type { MaasSimulator } from '../../support/maas/simulator';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- what the dynamic-provider host loads providers with
@@ -25,26 +25,7 @@ beforeEach(async () => {
 });
 afterEach(() => sim.stop());
 
-const machine = (over: Partial<MachineInputs> = {}): MachineInputs => ({
-  maasUrl: sim.url,
-  apiKey: sim.adminKey,
-  hostname: 'nuc2',
-  macs: ['1c:69:7a:0a:10:12'],
-  architecture: 'amd64/generic',
-  powerType: 'manual',
-  powerParameters: {},
-  distro: 'noble',
-  tags: ['worker'],
-  staticIp: { cidr: '192.168.10.0/24', ip: '192.168.10.12' },
-  storage: { disk: '/dev/nvme0n1', rootSizeGiB: 64, volumeGroup: 'ouchi-vg' },
-  commissionTimeoutMinutes: 1,
-  deployTimeoutMinutes: 1,
-  erase: false,
-  keep: false,
-  maxInFlight: 4,
-  pollMs: { min: 5, max: 20 },
-  ...over,
-});
+const machine = (over: Partial<MachineInputs> = {}): MachineInputs => machineInputs(sim, over);
 
 it('tag, range and DHCP providers work from their serialized text, 404s included', async () => {
   const conn = { maasUrl: sim.url, apiKey: sim.adminKey };

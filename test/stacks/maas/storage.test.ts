@@ -1,7 +1,7 @@
-import { MachineProvider, type MachineInputs } from '../../../stacks/maas/machine-provider';
+import { MachineProvider } from '../../../stacks/maas/machine-provider';
 import { applyStorage, planStorage, volumeGroupDrift } from '../../../stacks/maas/storage';
 import { MachineStatus, type BlockDevice } from '../../../stacks/maas/types';
-import { clientFor, startSimulator } from '../../support/maas/fixture';
+import { clientFor, machineInputs, startSimulator } from '../../support/maas/fixture';
 import type { MaasSimulator } from '../../support/maas/simulator';
 
 const GIB = 2 ** 30;
@@ -142,24 +142,7 @@ describe('storage calls against the simulator (MAAS 3.7 storage model)', () => {
   it('is what the Machine provider does on create: the group is there before deploy', async () => {
     const provider = new MachineProvider(() => undefined);
     await clientFor(sim).createTag({ name: 'worker' });
-    const inputs: MachineInputs = {
-      maasUrl: sim.url,
-      apiKey: sim.adminKey,
-      hostname: 'nuc2',
-      macs: ['1c:69:7a:0a:10:12'],
-      architecture: 'amd64/generic',
-      powerType: 'manual',
-      powerParameters: {},
-      distro: 'noble',
-      tags: ['worker'],
-      storage: { disk: '/dev/nvme0n1', rootSizeGiB: 64, volumeGroup: 'ouchi-vg' },
-      commissionTimeoutMinutes: 1,
-      deployTimeoutMinutes: 1,
-      erase: false,
-      keep: false,
-      maxInFlight: 4,
-      pollMs: { min: 5, max: 20 },
-    };
+    const inputs = machineInputs(sim);
     const { id } = await provider.create(inputs);
     const calls = sim.log
       .filter((r) => r.method === 'POST')
