@@ -2,7 +2,8 @@
  * `npm run diff -- --base HEAD` cold, against one cold synth as the user runs it (`npm run synth`, a
  * fresh process, the same launcher) and the bare synth: before each run the diff cache and the
  * transpile cache are emptied, so the base commit is checked out, built and synthesized anew (the
- * compiled validators stay: any synth leaves them). Then the same diff with its cache, warm.
+ * compiled validators and the chart render cache stay: any synth leaves them). Then the same diff
+ * with its cache, warm.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';

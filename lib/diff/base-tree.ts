@@ -5,7 +5,7 @@
  * The base's code is transpiled with swc, not type-checked (that was the base's own CI's job), and
  * shares what the working tree already has: node_modules, the generated imports/ when both lock files
  * are the same, the working tree's compiled output of every file the base has unchanged, the compiled
- * validators and their memo of passed objects, and the transpile cache.
+ * validators and their memo of passed objects, the chart render cache, and the transpile cache.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -165,9 +165,12 @@ export function startSynthAtRef(options: BaseTreeOptions): RefSynth {
         skip,
         reuse: workingTreeBuild(root, commit),
       });
-      // Same schemas, same compiled validators and memo of passes: share them.
-      mkdirSync(join(root, 'build', 'validator-cache'), { recursive: true });
-      symlinkSync(join(root, 'build', 'validator-cache'), join(checkout, 'build', 'validator-cache'));
+      // Caches keyed by their content (schemas; chart digest, values, Helm build and format for
+      // renders), written atomically: an entry is the same whichever side made it, so share them.
+      for (const shared of ['validator-cache', 'render-cache']) {
+        mkdirSync(join(root, 'build', shared), { recursive: true });
+        symlinkSync(join(root, 'build', shared), join(checkout, 'build', shared));
+      }
       const synth = run(checkout, process.execPath, ['build/cli/synth.js', '--site', siteRel], env, hint);
       spawned();
       await synth;

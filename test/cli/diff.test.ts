@@ -14,6 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffCommand } from '../../cli/diff';
+import { startSynthAtRef } from '../../lib/diff/base-tree';
 import { sealCommand } from '../../cli/seal';
 import { git } from '../../lib/gitops/git';
 import { COMMENT_LIMIT } from '../../lib/diff/manifest-diff';
@@ -43,9 +44,9 @@ beforeAll(async () => {
   for (const file of readdirSync(join(ROOT, 'imports')).filter((f) => f !== 'README.md')) {
     symlinkSync(join(ROOT, 'imports', file), join(repo, 'imports', file));
   }
-  // Same schemas, same compiled validators: the clone shares this checkout's (content-keyed) caches.
+  // Same schemas, compiled validators and renders: the clone shares this checkout's (content-keyed) caches.
   mkdirSync(join(repo, 'build'));
-  for (const cache of ['validator-cache', 'transpile-cache']) {
+  for (const cache of ['validator-cache', 'transpile-cache', 'render-cache']) {
     mkdirSync(join(ROOT, 'build', cache), { recursive: true });
     symlinkSync(join(ROOT, 'build', cache), join(repo, 'build', cache));
   }
@@ -139,5 +140,19 @@ describe('npm run diff on real commits', () => {
     );
     expect(comment.startsWith('<!-- ouchi:manifest-diff -->')).toBe(true);
     expect(readFileSync(out, 'utf8')).toBe(full);
+  }, 300_000);
+
+  it('the base synth renders into the working tree’s render cache, so the head never renders again', async () => {
+    const ref = commitSite((t) => t.replace('192.168.10.229', '192.168.10.228'), 'Shrink the pool again');
+    const cache = join(repo, 'build', 'render-cache');
+    rmSync(cache, { force: true });
+    mkdirSync(cache);
+    try {
+      await startSynthAtRef({ root: repo, ref, siteFile: 'site.yaml' }).tree;
+      expect(readdirSync(cache).filter((f) => f.endsWith('.json')).length).toBeGreaterThan(10);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+      symlinkSync(join(ROOT, 'build', 'render-cache'), cache);
+    }
   }, 300_000);
 });
