@@ -1,6 +1,6 @@
 /**
  * The real Pulumi CLI on a local file backend, for the engine tests: a project under build/ whose
- * Pulumi.yaml is the repository's own with `main` pointing back at stacks/index.ts, a stack with its
+ * Pulumi.yaml is the repository's own with `main` pointing back at stacks/main.js, a stack with its
  * config, and `pulumi preview|up|refresh|destroy` run as a user runs them, with their JSON output
  * parsed into what changed. Nothing is written outside the repository: the backend, PULUMI_HOME and
  * the stack file live in the project directory.
@@ -87,7 +87,7 @@ export class PulumiStack {
     // The repository's project, run from here: the stack file and the backend stay in build/.
     const project = readFileSync(join(ROOT, 'Pulumi.yaml'), 'utf8').replace(
       /^main: .*$/m,
-      `main: ${join(ROOT, 'stacks', 'index.ts')}`,
+      `main: ${join(ROOT, 'stacks', 'main.js')}`,
     );
     writeFileSync(join(this.dir, 'Pulumi.yaml'), project);
     this.env = {
@@ -104,8 +104,6 @@ export class PulumiStack {
       PULUMI_CONFIG_PASSPHRASE: 'ouchi-engine-test',
       PULUMI_SKIP_UPDATE_CHECK: 'true',
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
-      // The program is TypeScript; type-checking is tsc's job, not each run's.
-      PULUMI_NODEJS_TRANSPILE_ONLY: 'true',
       CI: 'true',
     };
   }
