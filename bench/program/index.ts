@@ -3,11 +3,14 @@
  * with 20 images, each in a fresh process. Prints resources and resources/s; the goal is 100 nodes
  * + 20 images in at most 4 s. What it costs is mostly the dynamic providers' serialization, done
  * once per provider instance: the resources share one instance per class (stacks/maas/resources.ts).
+ * Then the program's start, before its first resource: loading every layer's modules compiled (what
+ * Pulumi.yaml runs) next to ts-node as `typescript: true` ran it (start-probe.js).
  *
- *   npm run bench:program            (BENCH_NODES=4,100,200 BENCH_IMAGES=20 by default)
+ *   npm run bench:program            (BENCH_NODES=4,100,200 BENCH_IMAGES=20 BENCH_START_RUNS=3)
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { type Command, paired } from '../measure';
 
 const NODES = (process.env.BENCH_NODES ?? '4,100,200').split(',').map(Number);
 const IMAGES = Number(process.env.BENCH_IMAGES ?? '20');
@@ -17,7 +20,14 @@ const MODES = (process.env.BENCH_MODES ?? 'per-class,per-resource').split(',');
 function run(nodes: number, mode: string): { resources: number; ms: number } {
   const out = execFileSync(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', join(__dirname, 'run.ts'), String(nodes), String(IMAGES), mode],
+    [
+      '-r',
+      join(__dirname, 'swc-register.js'),
+      join(__dirname, 'run.ts'),
+      String(nodes),
+      String(IMAGES),
+      mode,
+    ],
     { encoding: 'utf8' },
   );
   return JSON.parse(out.trim().split('\n').pop()!) as { resources: number; ms: number };
@@ -42,3 +52,28 @@ if (hundred) {
     `  goal 100 nodes + ${IMAGES} images ≤ 4000 ms: ${hundred.ms <= 4000 ? 'met' : 'NOT met'} (${hundred.ms.toFixed(0)} ms${before ? `; one instance per resource: ${before.ms.toFixed(0)} ms, ${(before.ms / hundred.ms).toFixed(1)}×` : ''})`,
   );
 }
+
+const probe = join(__dirname, 'start-probe.js');
+const start = (mode: string): Command => ({
+  name: `program start, ${mode}`,
+  argv: [process.execPath, probe, mode],
+  cwd: join(__dirname, '..', '..'),
+});
+const [compiled, transpiled] = paired(
+  [start('compiled'), start('ts-node-transpile-only')],
+  Number(process.env.BENCH_START_RUNS ?? '3'),
+);
+const typeChecked = spawnSync(process.execPath, [probe, 'ts-node'], { encoding: 'utf8' });
+const firstError = /error TS\d+: [^\n]*/.exec(typeChecked.stderr)?.[0];
+const seconds = (m: { wallMs: number; cpuMs: number }) =>
+  `${(m.wallMs / 1000).toFixed(1)} s wall, ${(m.cpuMs / 1000).toFixed(1)} s CPU`;
+console.log(
+  `  start: compiled (stacks/main.js) ${seconds(compiled)}; ts-node transpile-only ${seconds(transpiled)}, ${(transpiled.cpuMs / compiled.cpuMs).toFixed(1)}× the CPU`,
+);
+console.log(
+  `  start: ts-node type-checking, as \`typescript: true\` ran it: ${
+    typeChecked.status === 0
+      ? 'loads'
+      : `fails (exit ${typeChecked.status}): ${firstError ?? typeChecked.stderr.trim().split('\n')[0]}`
+  }`,
+);

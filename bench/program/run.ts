@@ -3,7 +3,15 @@
  * per process): the maas and images layers of a fleet site of N nodes and M images, under mocks that
  * answer at once. Prints `{ resources, ms }` as JSON: the time from the first resource to the last
  * registration answered and the stack's outputs resolved.
+ *
+ * The program runs as the engine runs it (Pulumi.yaml, stacks/main.js): compiled, from build/, with
+ * the stack-trace formatter @pulumi/pulumi's program runner installs (source-map-support), and no
+ * other (bench/program/swc-register.js compiles this file without one). The runtime formats a stack
+ * for every resource output it creates, so which formatter runs is a good part of what it costs.
  */
+import { createRequire } from 'node:module';
+createRequire(require.resolve('@pulumi/pulumi'))('source-map-support/register');
+
 import * as pulumi from '@pulumi/pulumi';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,19 +56,19 @@ pulumi.runtime.setAllConfig(
 );
 
 async function main(): Promise<void> {
-  /* eslint-disable @typescript-eslint/no-require-imports -- modules that create resources load after the mocks */
-  const { layerPrograms } = require('../../stacks/layers') as typeof import('../../stacks/layers');
+  /* eslint-disable @typescript-eslint/no-require-imports -- modules that create resources load after the mocks, compiled */
+  const { layerPrograms } = require('../../build/stacks/layers') as typeof import('../../stacks/layers');
   const { PROVIDERS } =
-    require('../../stacks/maas/resources') as typeof import('../../stacks/maas/resources');
+    require('../../build/stacks/maas/resources') as typeof import('../../stacks/maas/resources');
   if (mode === 'per-resource') {
     for (const [key, shared] of Object.entries(PROVIDERS)) {
       const Class = shared.constructor as new () => object;
       Object.defineProperty(PROVIDERS, key, { get: () => new Class() });
     }
   }
-  require('../../stacks/maas');
-  require('../../stacks/images');
-  const { parseLayers } = require('../../stacks/config') as typeof import('../../stacks/config');
+  require('../../build/stacks/maas');
+  require('../../build/stacks/images');
+  const { parseLayers } = require('../../build/stacks/config') as typeof import('../../stacks/config');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const input = fleetSiteInput(nodes, `bench-${nodes}`) as unknown as {
     images: { build: unknown[] };
