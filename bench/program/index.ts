@@ -2,7 +2,7 @@
  * bench/program: the Pulumi program (maas and images layers) under mocks, at 4, 100 and 200 nodes
  * with 20 images, each in a fresh process. Prints resources and resources/s; the goal is 100 nodes
  * + 20 images in at most 4 s. What it costs is mostly the dynamic providers' serialization, done
- * once per provider instance: the resources share one instance per class (stacks/maas/resources.ts).
+ * once per provider instance: every MAAS resource shares one provider (stacks/maas/maas-provider.ts).
  * Then the program's start, before its first resource: loading every layer's modules compiled (what
  * Pulumi.yaml runs) next to ts-node as `typescript: true` ran it (start-probe.js).
  *
@@ -14,8 +14,8 @@ import { type Command, paired } from '../measure';
 
 const NODES = (process.env.BENCH_NODES ?? '4,100,200').split(',').map(Number);
 const IMAGES = Number(process.env.BENCH_IMAGES ?? '20');
-/** Side by side: one provider instance per class (ouchi), and one per resource (how it was). */
-const MODES = (process.env.BENCH_MODES ?? 'per-class,per-resource').split(',');
+/** Side by side: one provider shared by every MAAS resource (ouchi), and one per resource (how it was). */
+const MODES = (process.env.BENCH_MODES ?? 'shared,per-resource').split(',');
 
 function run(nodes: number, mode: string): { resources: number; ms: number } {
   const out = execFileSync(
@@ -45,7 +45,7 @@ for (const nodes of NODES) {
     );
   }
 }
-const hundred = results.get('per-class 100');
+const hundred = results.get('shared 100');
 if (hundred) {
   const before = results.get('per-resource 100');
   console.log(

@@ -23,8 +23,8 @@ import { fleetSiteInput } from '../../test/support/maas/fleet';
 import { ROOT } from '../../test/support/site';
 
 const [nodes, images] = process.argv.slice(2, 4).map(Number);
-/** `per-class` (what ouchi does) or `per-resource` (a new provider instance for every resource, as before). */
-const mode = process.argv[4] ?? 'per-class';
+/** `shared` (one provider shared by every MAAS resource, what ouchi does) or `per-resource` (a new one for each). */
+const mode = process.argv[4] ?? 'shared';
 let resources = 0;
 pulumi.runtime.setMocks(
   {
@@ -58,13 +58,10 @@ pulumi.runtime.setAllConfig(
 async function main(): Promise<void> {
   /* eslint-disable @typescript-eslint/no-require-imports -- modules that create resources load after the mocks, compiled */
   const { layerPrograms } = require('../../build/stacks/layers') as typeof import('../../stacks/layers');
-  const { PROVIDERS } =
+  const { PROVIDERS, newMaasProvider } =
     require('../../build/stacks/maas/resources') as typeof import('../../stacks/maas/resources');
   if (mode === 'per-resource') {
-    for (const [key, shared] of Object.entries(PROVIDERS)) {
-      const Class = shared.constructor as new () => object;
-      Object.defineProperty(PROVIDERS, key, { get: () => new Class() });
-    }
+    Object.defineProperty(PROVIDERS, 'maas', { get: newMaasProvider });
   }
   require('../../build/stacks/maas');
   require('../../build/stacks/images');

@@ -5,6 +5,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { MachineProvider, stderrLog, type Log, type MachineInputs } from './machine-provider';
+import { MaasProvider, type MaasKind } from './maas-provider';
 import {
   IpRangeProvider,
   TagProvider,
@@ -30,20 +31,26 @@ const SECRET_CONNECTION = ['apiKey'];
 export const MACHINE_PROGRESS: Log = stderrLog;
 
 /**
- * One provider instance per class, shared by every resource of it. `pulumi.dynamic.Resource`
- * serializes its provider once per instance (it caches the text in a WeakMap keyed by the instance),
- * and the serialization is most of what a dynamic resource costs the program: one instance per
- * resource serialized the same code again for every node. Sharing is sound because the providers
- * keep no per-resource state: their fields are the logger and the client lookup, fixed at
- * construction; what they learn about a resource lives in its inputs and outputs. (The
- * dynamic-provider host also keeps one deserialized instance per distinct text.)
+ * The one provider of every MAAS resource (maas-provider.ts says why one), made of one instance of
+ * each kind's provider. `pulumi.dynamic.Resource` serializes a provider once per instance (it caches
+ * the text in a WeakMap keyed by the instance), so every resource shares this one. Sharing is sound
+ * because the providers keep no per-resource state: their fields are the logger and the client
+ * lookup, fixed at construction; what they learn about a resource lives in its inputs and outputs.
+ * (The dynamic-provider host also keeps one deserialized instance per distinct text.)
  */
-export const PROVIDERS = {
-  machine: new MachineProvider(MACHINE_PROGRESS),
-  ipRange: new IpRangeProvider(),
-  vlanDhcp: new VlanDhcpProvider(),
-  tag: new TagProvider(),
-} as const;
+export function newMaasProvider(): MaasProvider {
+  return new MaasProvider({
+    machine: new MachineProvider(MACHINE_PROGRESS),
+    ipRange: new IpRangeProvider(),
+    vlanDhcp: new VlanDhcpProvider(),
+    tag: new TagProvider(),
+  });
+}
+
+/** What the resources below use; a property so that bench/program can give each resource its own. */
+export const PROVIDERS: { readonly maas: MaasProvider } = { maas: newMaasProvider() };
+
+const kind = <K extends MaasKind>(k: K): { kind: K } => ({ kind: k });
 
 export class MaasMachine extends pulumi.dynamic.Resource {
   declare readonly systemId: pulumi.Output<string>;
@@ -56,10 +63,11 @@ export class MaasMachine extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: Args<MachineInputs>, opts: pulumi.CustomResourceOptions = {}) {
     super(
-      PROVIDERS.machine,
+      PROVIDERS.maas,
       name,
       {
         ...args,
+        ...kind('machine'),
         systemId: undefined,
         status: undefined,
         statusName: undefined,
@@ -80,9 +88,9 @@ export class MaasIpRange extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: Args<IpRangeInputs>, opts: pulumi.CustomResourceOptions = {}) {
     super(
-      PROVIDERS.ipRange,
+      PROVIDERS.maas,
       name,
-      { ...args, subnetCidr: undefined },
+      { ...args, ...kind('ipRange'), subnetCidr: undefined },
       { ...opts, additionalSecretOutputs: SECRET_CONNECTION },
     );
   }
@@ -93,9 +101,9 @@ export class MaasVlanDhcp extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: Args<VlanDhcpInputs>, opts: pulumi.CustomResourceOptions = {}) {
     super(
-      PROVIDERS.vlanDhcp,
+      PROVIDERS.maas,
       name,
-      { ...args, rack: undefined, dhcpOn: undefined },
+      { ...args, ...kind('vlanDhcp'), rack: undefined, dhcpOn: undefined },
       { ...opts, additionalSecretOutputs: SECRET_CONNECTION },
     );
   }
@@ -105,6 +113,11 @@ export class MaasTag extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
 
   constructor(name: string, args: Args<TagInputs>, opts: pulumi.CustomResourceOptions = {}) {
-    super(PROVIDERS.tag, name, args, { ...opts, additionalSecretOutputs: SECRET_CONNECTION });
+    super(
+      PROVIDERS.maas,
+      name,
+      { ...args, ...kind('tag') },
+      { ...opts, additionalSecretOutputs: SECRET_CONNECTION },
+    );
   }
 }

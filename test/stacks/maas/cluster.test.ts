@@ -57,6 +57,23 @@ describe('MaasCluster (Pulumi mocks)', () => {
     ]);
   });
 
+  it('gives every MAAS resource its kind and one provider text, serialized once for all of them', () => {
+    expect(dynamic().map((r) => plain(r.inputs.kind))).toEqual([
+      'tag',
+      'tag',
+      'ipRange',
+      'ipRange',
+      'vlanDhcp',
+      'machine',
+      'machine',
+      'machine',
+      'machine',
+    ]);
+    const texts = new Set(dynamic().map((r) => plain(r.inputs.__provider)));
+    expect(texts.size).toBe(1);
+    expect([...texts][0]).toMatch(/MaasClient|maasUrl/);
+  });
+
   it('deploys each machine with the site’s distro, its volume-group disk and user data', () => {
     const nuc1 = machines()[0].inputs;
     expect(nuc1).toMatchObject({
