@@ -24,6 +24,7 @@ import type {
   VolumeGroup,
 } from './types';
 import { StatusBatcher } from './status-batcher';
+import { TagBatcher } from './tag-batcher';
 import { fetchTransport, httpTransport, type Transport } from './transport';
 
 export class MaasApiError extends Error {
@@ -214,6 +215,8 @@ export class MaasClient {
   private readonly subnets = new Map<string, Promise<Subnet>>();
   /** Coalesces the status polls of every machine waiting on this MAAS. */
   readonly batcher: StatusBatcher;
+  /** Coalesces the tag adds of every machine of this MAAS that finishes together. */
+  readonly tagger: TagBatcher;
   /** Requests sent (attempts included): the bench reports it per machine. */
   requests = 0;
 
@@ -238,6 +241,7 @@ export class MaasClient {
       list: (ids) => this.listMachines({ id: ids }),
       get: (id) => this.getMachine(id),
     });
+    this.tagger = new TagBatcher({ add: (tag, ids) => this.updateTagNodes(tag, { add: ids }) });
   }
 
   /** One API call; `path` is relative to `/MAAS/api/2.0/` and ends with `/`. */
@@ -732,6 +736,11 @@ export class MaasClient {
       idempotent: true,
       form: { add: change.add, remove: change.remove },
     });
+  }
+
+  /** Adds the tag to one machine, in one update_nodes with every machine tagged in the same tick. */
+  addTag(name: string, systemId: string): Promise<void> {
+    return this.tagger.add(name, systemId);
   }
 
   tagMachines(name: string): Promise<Machine[]> {

@@ -515,7 +515,7 @@ export class MachineProvider implements pulumi.dynamic.ResourceProvider {
 
   private async tag(client: MaasClient, inputs: MachineInputs, m: Machine): Promise<Machine> {
     const missing = inputs.tags.filter((t) => !m.tag_names.includes(t));
-    for (const tag of missing) await client.updateTagNodes(tag, { add: [m.system_id] });
+    await Promise.all(missing.map((tag) => client.addTag(tag, m.system_id)));
     // update_nodes answers with counts, not the machine: the tags it now has are known without a read.
     return missing.length > 0 ? { ...m, tag_names: [...m.tag_names, ...missing] } : m;
   }
