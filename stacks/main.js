@@ -12,6 +12,14 @@
 // was for stacks/index.ts; the program finds the repository from its own location.
 'use strict';
 
+// Stack traces in V8's own format. @pulumi/pulumi's runner installs source-map-support before it loads
+// this file, and the runtime formats a stack for every promise it makes, four per resource output:
+// through source-map-support every frame is copied and looked up in JavaScript, about half of the
+// program's CPU for a fleet (bench/program: 100 nodes and 20 images). It would map nothing here:
+// build/ has no source maps, so errors point at build/stacks/*.js either way, and frames inside
+// @pulumi/pulumi show its .js files instead of its .ts sources.
+Error.prepareStackTrace = undefined;
+
 module.exports = async () => {
   await import('../scripts/fresh-build.mjs');
   const program = require('../build/stacks/index.js');

@@ -4,13 +4,16 @@
  * answer at once. Prints `{ resources, ms }` as JSON: the time from the first resource to the last
  * registration answered and the stack's outputs resolved.
  *
- * The program runs as the engine runs it (Pulumi.yaml, stacks/main.js): compiled, from build/, with
- * the stack-trace formatter @pulumi/pulumi's program runner installs (source-map-support), and no
- * other (bench/program/swc-register.js compiles this file without one). The runtime formats a stack
- * for every resource output it creates, so which formatter runs is a good part of what it costs.
+ * The program runs as the engine runs it (Pulumi.yaml, stacks/main.js): compiled, from build/, after
+ * the stack-trace formatter @pulumi/pulumi's program runner installs (source-map-support) and what
+ * stacks/main.js does about it when the runner loads it (bench/program/swc-register.js compiles this
+ * file without a formatter of its own). The runtime formats a stack for every resource output it
+ * creates, so which formatter runs is a good part of what the program costs.
  */
 import { createRequire } from 'node:module';
 createRequire(require.resolve('@pulumi/pulumi'))('source-map-support/register');
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the program's entry, loaded as the runner loads it (not run)
+require('../../stacks/main.js');
 
 import * as pulumi from '@pulumi/pulumi';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
