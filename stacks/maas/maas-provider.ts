@@ -25,11 +25,6 @@ type Provider = Required<
   Pick<pulumi.dynamic.ResourceProvider, 'check'>;
 type Props = Record<string, unknown>;
 
-/** What every MAAS resource's inputs and outputs hold besides their kind's own. */
-export interface Kinded {
-  readonly kind: MaasKind;
-}
-
 export class MaasProvider implements pulumi.dynamic.ResourceProvider {
   constructor(private readonly kinds: Readonly<Record<MaasKind, Provider>>) {}
 
