@@ -25,30 +25,28 @@ type Provider = Required<
   Pick<pulumi.dynamic.ResourceProvider, 'check'>;
 type Props = Record<string, unknown>;
 
+const notAKind = (kind: unknown): string => `${JSON.stringify(kind)} is not one of ${MAAS_KINDS.join(', ')}`;
+
 export class MaasProvider implements pulumi.dynamic.ResourceProvider {
   constructor(private readonly kinds: Readonly<Record<MaasKind, Provider>>) {}
 
+  private isKind(kind: unknown): kind is MaasKind {
+    return typeof kind === 'string' && Object.prototype.hasOwnProperty.call(this.kinds, kind);
+  }
+
   private kindOf(props: Props, call: string): MaasKind {
-    const kind = props.kind;
-    if (typeof kind === 'string' && Object.prototype.hasOwnProperty.call(this.kinds, kind)) {
-      return kind as MaasKind;
-    }
+    if (this.isKind(props.kind)) return props.kind;
     throw new Error(
-      `MAAS ${call}: kind ${JSON.stringify(kind)} is not one of ${MAAS_KINDS.join(', ')}; the resource’s inputs must name its kind (stacks/maas/resources.ts sets it)`,
+      `MAAS ${call}: kind ${notAKind(props.kind)}; the resource’s inputs must name its kind (stacks/maas/resources.ts sets it)`,
     );
   }
 
   async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     const kind = news.kind;
-    if (typeof kind !== 'string' || !Object.prototype.hasOwnProperty.call(this.kinds, kind)) {
-      return {
-        inputs: news,
-        failures: [
-          { property: 'kind', reason: `${JSON.stringify(kind)} is not one of ${MAAS_KINDS.join(', ')}` },
-        ],
-      };
+    if (!this.isKind(kind)) {
+      return { inputs: news, failures: [{ property: 'kind', reason: notAKind(kind) }] };
     }
-    const provider = this.kinds[kind as MaasKind];
+    const provider = this.kinds[kind];
     if (!provider.check) return { inputs: news };
     const result = await provider.check(olds, news);
     return { ...result, inputs: { ...(result.inputs ?? news), kind } };
