@@ -25,14 +25,9 @@ export interface TagBatcherOptions {
   readonly maxIds?: number;
 }
 
-interface TagQueue {
-  pending: Pending[];
-  /** A flush is scheduled or a request is in flight: new adds wait for it. */
-  busy: boolean;
-}
-
 export class TagBatcher {
-  private readonly queues = new Map<string, TagQueue>();
+  /** Per tag, the adds not yet sent. A tag is here while its flush is scheduled or sending. */
+  private readonly queues = new Map<string, Pending[]>();
   /** update_nodes requests sent (for tests and the bench). */
   requests = 0;
 
@@ -41,27 +36,24 @@ export class TagBatcher {
   /** Adds `tag` to the machine, in one request with every other machine tagged meanwhile. */
   add(tag: string, systemId: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      let queue = this.queues.get(tag);
-      if (queue === undefined) {
-        queue = { pending: [], busy: false };
-        this.queues.set(tag, queue);
+      const queued = this.queues.get(tag);
+      if (queued !== undefined) {
+        queued.push({ systemId, resolve, reject });
+        return;
       }
-      queue.pending.push({ systemId, resolve, reject });
-      if (!queue.busy) {
-        queue.busy = true;
-        const q = queue;
-        setImmediate(() => void this.flush(tag, q));
-      }
+      const pending: Pending[] = [{ systemId, resolve, reject }];
+      this.queues.set(tag, pending);
+      setImmediate(() => void this.flush(tag, pending));
     });
   }
 
-  private async flush(tag: string, queue: TagQueue): Promise<void> {
-    while (queue.pending.length > 0) {
-      const batch = queue.pending.splice(0, this.options.maxIds ?? 100);
+  private async flush(tag: string, pending: Pending[]): Promise<void> {
+    while (pending.length > 0) {
+      const batch = pending.splice(0, this.options.maxIds ?? 100);
       await this.send(tag, batch);
     }
-    queue.busy = false;
-    if (queue.pending.length === 0) this.queues.delete(tag);
+    // Nothing can have queued since the loop's last check: an add arriving now starts a new queue.
+    this.queues.delete(tag);
   }
 
   private async send(tag: string, batch: Pending[]): Promise<void> {
